@@ -1,0 +1,75 @@
+"""Test database: a fresh PostgreSQL database per test session, migrated, dropped after.
+
+TEST_DATABASE_URL (a server URL; CI sets it to the machine's server) or, when
+unset, the embedded server. Tests run against real PostgreSQL, never a mock.
+"""
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from resources.database_url import normalize_url
+from resources.migrations import upgrade
+
+
+def _admin_url() -> str:
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return normalize_url(configured)
+    from resources.embedded_postgres import start_embedded_server
+
+    return start_embedded_server()
+
+
+@pytest.fixture(scope="session")
+def make_database() -> Iterator[Callable[[], str]]:
+    """Factory: a new, empty database on the test server; all are dropped at the end."""
+    admin_url = _admin_url()
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    created: list[str] = []
+
+    def _make() -> str:
+        name = f"socialpipe_test_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'create database "{name}"')
+        created.append(name)
+        return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    yield _make
+    with admin.connect() as conn:
+        for name in created:
+            conn.exec_driver_sql(f'drop database if exists "{name}" with (force)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database: Callable[[], str]) -> str:
+    """The suite's migrated database."""
+    url = make_database()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The schema owner's engine (as migrations run; bypasses row-level security)."""
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+def scalar(conn: Connection, sql: str, **params: object) -> object:
+    return conn.execute(text(sql), params).scalar()
