@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from resources.paths import data_dir
 
@@ -37,7 +37,11 @@ def start_embedded_server() -> str:
         import pgserver
 
     server = pgserver.get_server(_pgdata(), cleanup_mode=None)
-    url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
+    # trust auth on a private socket: the wheel's empty password is dropped
+    given = make_url(server.get_uri())
+    url = URL.create(
+        "postgresql+psycopg", username=given.username, database=given.database, query=given.query
+    )
     return url.render_as_string(hide_password=False)
 
 

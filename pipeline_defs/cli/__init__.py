@@ -1,0 +1,14 @@
+"""The `socialpipe` command line: one sub-command group per concern."""
+
+import typer
+
+from pipeline_defs.cli import db, demo, seed
+
+app = typer.Typer(
+    help="Social media content visual pipeline: database, demo data and pipeline runs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(seed.app, name="seed")
+app.command("demo")(demo.demo)

@@ -1,0 +1,3 @@
+from pipeline_defs.cli import app
+
+app(prog_name="socialpipe")

@@ -1,0 +1,44 @@
+"""`socialpipe seed …`: load data sets into the database."""
+
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine
+
+from resources.database_url import database_url
+from resources.migrations import upgrade as upgrade_schema
+from resources.paths import data_dir
+
+app = typer.Typer(help="Load data sets.", no_args_is_help=True)
+console = Console()
+
+
+def load_demo(url: str) -> dict[str, int]:
+    """Migrate, then load the demo tenants (idempotent); return rows per table."""
+    from pipeline_defs.demo_data import load_demo_data
+
+    upgrade_schema(url)
+    engine = create_engine(url)
+    try:
+        return load_demo_data(engine, data_dir() / "media")
+    finally:
+        engine.dispose()
+
+
+def print_counts(counts: dict[str, int], title: str) -> None:
+    table = Table(title=title)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo tenants: organizations, brands, templates, requests, 90 days of usage."""
+    started = time.perf_counter()
+    counts = load_demo(database_url())
+    print_counts(counts, f"demo data loaded in {time.perf_counter() - started:.1f} s")
