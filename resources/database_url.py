@@ -1,6 +1,7 @@
 """Which PostgreSQL the product talks to."""
 
 import os
+from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
 
@@ -25,4 +26,5 @@ def database_url() -> str:
 
 def redact(url: str) -> str:
     """The URL with any password hidden, for printing."""
-    return make_url(url).render_as_string(hide_password=True)
+    # unquoted so a socket path reads as a path, not %2F-escaped
+    return unquote(make_url(url).render_as_string(hide_password=True))

@@ -5,8 +5,8 @@ import time
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine
 
+from resources.database import pipeline_engine
 from resources.database_url import database_url
 from resources.migrations import upgrade as upgrade_schema
 from resources.paths import data_dir
@@ -20,11 +20,7 @@ def load_demo(url: str) -> dict[str, int]:
     from pipeline_defs.demo_data import load_demo_data
 
     upgrade_schema(url)
-    engine = create_engine(url)
-    try:
-        return load_demo_data(engine, data_dir() / "media")
-    finally:
-        engine.dispose()
+    return load_demo_data(pipeline_engine(url), data_dir() / "media")
 
 
 def print_counts(counts: dict[str, int], title: str) -> None:

@@ -30,6 +30,9 @@ create table users (
   constraint users_email_format_check check (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'),
   constraint users_username_format_check check (username ~ '^[A-Za-z0-9_.-]{2,64}$')
 );
+-- case-insensitive: 'Ann@Example.com' and 'ann@example.com' are one person
+create unique index users_email_lower_key on users (lower(email));
+create unique index users_username_lower_key on users (lower(username));
 
 create table organizations (
   id uuid primary key default gen_random_uuid(),

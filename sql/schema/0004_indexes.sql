@@ -72,7 +72,6 @@ create index generated_assets_pending_compliance_idx on generated_assets (create
   where validation_status = 'pending';
 create index background_jobs_queue_idx on background_jobs (scheduled_for, priority desc)
   where status = 'queued';
-create index users_active_idx on users (lower(email)) where is_active;
 
 -- foreign keys that set null or protect, so their checks do not scan
 create index api_usage_content_request_idx on api_usage (content_request_id)
