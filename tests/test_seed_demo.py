@@ -345,7 +345,7 @@ def test_api_usage_costs_follow_the_price_list(db: Connection) -> None:
            or request_parameters::text ~* '(api[_-]?key|secret|password|authorization)'
         limit 5
         """,
-        text_to_image=prices["freepik.text-to-image"],
+        text_to_image=prices["freepik.classic-fast"],
         mystic=prices["freepik.mystic"],
     )
     assert wrong == []

@@ -130,7 +130,7 @@ def generated_asset_row(asset: DemoAsset) -> dict[str, object]:
         "generation_parameters": as_json(
             {
                 "provider": asset.provider,
-                "model": "mystic" if task_id else "local-renderer",
+                "model": "mystic" if task_id else "pillow",
                 "seed": int(asset.id.int % 2**31),
                 "placement": asset.placement.key,
                 "template_id": str(request_template(request)),

@@ -11,12 +11,14 @@ from sqlalchemy import Connection, text
 from pipeline_defs.demo_data.db import as_json, insert_rows
 from pipeline_defs.demo_data.ids import demo_id
 
-# Price per generated image, USD. Mystic bills when the task is created; polling
-# its status is free; failed calls are not billed. api_usage costs use these.
+# Price per generated image, USD, keyed "<provider>.<model>" as api_usage calls name
+# them. Mystic bills when the task is created; polling its status is free; failed
+# calls are not billed. api_usage costs use these.
 PRICING: dict[str, dict[str, object]] = {
-    "freepik.text-to-image": {"per_image": 0.004, "currency": "USD"},
-    "freepik.mystic": {"per_image": 0.02, "currency": "USD", "status_poll": 0},
-    "local.renderer": {"per_image": 0, "currency": "USD"},
+    "freepik.classic-fast": {"per_image": 0.004, "currency": "USD"},
+    "freepik.mystic": {"per_image": 0.02, "currency": "USD"},
+    "freepik.flux-dev": {"per_image": 0.01, "currency": "USD"},
+    "local.pillow": {"per_image": 0, "currency": "USD"},
 }
 
 # key -> (value, description); organizations.settings.daily_budget_usd overrides the default

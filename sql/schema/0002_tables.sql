@@ -168,6 +168,7 @@ create table content_requests (
   constraint content_requests_processing_order_check
     check (processing_completed_at >= processing_started_at),
   unique (id, organization_id),
+  unique (id, brand_profile_id, organization_id),
   -- a request may only use its own organization's brand ...
   foreign key (brand_profile_id, organization_id)
     references brand_profiles (id, organization_id) on delete cascade,
@@ -209,8 +210,9 @@ create table generated_assets (
   -- one image per request, platform and candidate: a retry replaces, never duplicates
   unique (content_request_id, platform, variant_type),
   unique (id, organization_id),
-  foreign key (content_request_id, organization_id)
-    references content_requests (id, organization_id) on delete cascade,
+  -- an asset belongs to its request's brand and organization, never another's
+  foreign key (content_request_id, brand_profile_id, organization_id)
+    references content_requests (id, brand_profile_id, organization_id) on delete cascade,
   foreign key (brand_profile_id, organization_id)
     references brand_profiles (id, organization_id) on delete cascade
 );
@@ -303,7 +305,7 @@ create table daily_usage_summaries (
   id uuid primary key default gen_random_uuid(),
   organization_id uuid not null references organizations (id) on delete cascade,
   usage_date date not null,
-  api_provider varchar(32) not null,
+  api_provider varchar(32) not null check (api_provider ~ '^[a-z0-9_]+$'),
   total_requests integer not null default 0 check (total_requests >= 0),
   successful_requests integer not null default 0 check (successful_requests >= 0),
   failed_requests integer not null default 0 check (failed_requests >= 0),

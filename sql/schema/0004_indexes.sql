@@ -4,6 +4,8 @@
 -- organization-scoped access (row-level security filters every query on it)
 create index user_organizations_org_active_idx on user_organizations (organization_id)
   include (user_id, role) where is_active;                      -- active members of an org
+create index user_organizations_organization_idx on user_organizations (organization_id)
+  include (user_id, role);                                      -- every membership, for admins
 create index brand_assets_organization_idx on brand_assets (organization_id);
 create index content_templates_organization_idx on content_templates (organization_id);
 create index generated_assets_organization_idx on generated_assets (organization_id);
