@@ -2,11 +2,29 @@
 
 from dagster import Definitions
 
+from assets.generation import definitions as generation
+from pipeline_defs.jobs import content_generation
+from pipeline_defs.sensors import RequestQueueResource, content_request_sensor
 from resources.database import DatabaseResource
+from resources.image_providers import ImageProviderResource
+from resources.image_store import ImageStoreResource
 
 defs = Definitions(
+    assets=[
+        generation.brand_profiles,
+        generation.brand_assets,
+        generation.content_templates,
+        generation.content_requests,
+        generation.generated_assets,
+    ],
+    jobs=[content_generation],
+    sensors=[content_request_sensor],
     resources={
-        # DATABASE_URL when set, else the embedded server; see README "Configuration"
+        # every resource reads its environment at run time (README "Configuration"):
+        # DATABASE_URL, IMAGE_STORE_URL, IMAGE_PROVIDER, FREEPIK_*
         "database": DatabaseResource(),
+        "image_store": ImageStoreResource(),
+        "image_provider": ImageProviderResource(),
+        "request_queue": RequestQueueResource(),
     },
 )

@@ -73,3 +73,21 @@ def conn(engine: Engine) -> Iterator[Connection]:
 
 def scalar(conn: Connection, sql: str, **params: object) -> object:
     return conn.execute(text(sql), params).scalar()
+
+
+@pytest.fixture(scope="session")
+def demo_world(make_database: Callable[[], str], tmp_path_factory):
+    """A database with the demo tenants loaded, and the media folder they live in."""
+    from types import SimpleNamespace
+
+    from pipeline_defs.demo_data import load_demo_data
+    from resources.database import pipeline_engine
+
+    url = make_database()
+    upgrade(url)
+    media = tmp_path_factory.mktemp("media")
+    load_demo_data(pipeline_engine(url), media)
+    engine = create_engine(url)
+    yield SimpleNamespace(url=url, media=media, engine=engine)
+    engine.dispose()
+    pipeline_engine(url).dispose()

@@ -1,0 +1,154 @@
+"""The generation stage in Dagster: brand-kit checks, the request queue, generated_assets.
+
+Thin on purpose: each asset reads, calls the plain functions beside it, and
+reports what happened in its metadata.
+"""
+
+from dagster import (
+    AssetExecutionContext,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from pydantic import Field
+
+from assets.generation import kit_audit
+from assets.generation.contact_sheet import contact_sheet
+from assets.generation.process import GenerationServices, RequestOutcome, process_request
+from resources.database import DatabaseResource
+from resources.image_providers import ImageProviderResource
+from resources.image_store import ImageStoreResource
+from resources.sql_files import sql
+
+KIT_GROUP = "brand_kits"
+GENERATION_GROUP = "generation"
+
+
+def _audit_result(findings: list[kit_audit.Finding]) -> MaterializeResult:
+    invalid = [f for f in findings if not f.valid]
+    return MaterializeResult(
+        metadata={
+            "valid": len(findings) - len(invalid),
+            "invalid": len(invalid),
+            "invalid_details": MetadataValue.md(kit_audit.findings_markdown(findings)),
+        }
+    )
+
+
+@asset(group_name=KIT_GROUP, kinds={"postgres"})
+def brand_profiles(
+    database: DatabaseResource, image_store: ImageStoreResource
+) -> MaterializeResult:
+    """Brand kits, validated: colours parse, palette in CIELAB, fonts resolve, logo decodes.
+
+    An invalid kit is listed with its reason; it fails only the requests that use it.
+    """
+    with database.get_engine().connect() as conn:
+        return _audit_result(kit_audit.audit_brand_profiles(conn, image_store.get_store().read))
+
+
+@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
+def brand_assets(database: DatabaseResource, image_store: ImageStoreResource) -> MaterializeResult:
+    """Brand asset files (logos, icons, patterns): each must exist in the store and decode."""
+    with database.get_engine().connect() as conn:
+        return _audit_result(kit_audit.audit_brand_assets(conn, image_store.get_store().read))
+
+
+@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
+def content_templates(database: DatabaseResource) -> MaterializeResult:
+    """Templates, validated: canvas and zones inside it, story text outside the UI overlays."""
+    with database.get_engine().connect() as conn:
+        return _audit_result(kit_audit.audit_templates(conn))
+
+
+@asset(group_name=GENERATION_GROUP, kinds={"postgres"})
+def content_requests(database: DatabaseResource) -> MaterializeResult:
+    """Content requests by status. `content_request_sensor` launches generation for new ones."""
+    with database.get_engine().connect() as conn:
+        counts = {
+            row.status: row.requests
+            for row in conn.execute(sql("generation/request_status_counts"))
+        }
+    table = "\n".join(
+        ["| status | requests |", "| --- | ---: |"]
+        + [f"| {status} | {n} |" for status, n in counts.items()]
+    )
+    return MaterializeResult(
+        metadata={
+            "requests": sum(counts.values()),
+            "submitted": counts.get("submitted", 0),
+            "by_status": MetadataValue.md(table),
+        }
+    )
+
+
+class GenerationConfig(Config):
+    request_ids: list[str] = Field(
+        default_factory=list, description="content_requests ids to generate (the sensor fills it)"
+    )
+    force: bool = Field(
+        default=False, description="Also regenerate requests already past generation."
+    )
+
+
+@asset(
+    group_name=GENERATION_GROUP,
+    kinds={"python", "postgres"},
+    deps=[brand_profiles, brand_assets, content_templates, content_requests],
+    # the image API is rate-limited: runs that may call it share the "freepik" pool
+    pool="freepik",
+)
+def generated_assets(
+    context: AssetExecutionContext,
+    config: GenerationConfig,
+    database: DatabaseResource,
+    image_store: ImageStoreResource,
+    image_provider: ImageProviderResource,
+) -> MaterializeResult:
+    """Master images: one per target platform and candidate, at the platform's primary
+    placement size, the brand template composed over the provider's background."""
+    store = image_store.get_store()
+    services = GenerationServices(database.get_engine(), store, image_provider.provider_for)
+    outcomes: list[RequestOutcome] = []
+    for request_id in config.request_ids:
+        outcome = process_request(services, request_id, force=config.force)
+        log = context.log.warning if outcome.status == "failed" else context.log.info
+        log(
+            f"request {request_id}: {outcome.status}"
+            + (f" — {outcome.reason}" if outcome.reason else "")
+            + f" ({len(outcome.images)} images, {outcome.cost} USD)"
+        )
+        outcomes.append(outcome)
+    return MaterializeResult(metadata=_generation_metadata(context.run.run_id, outcomes, store))
+
+
+def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> dict:
+    images = [image for outcome in outcomes for image in outcome.images]
+    metadata = {
+        "requests": len(outcomes),
+        "generated": sum(o.status == "generated" for o in outcomes),
+        "failed": sum(o.status == "failed" for o in outcomes),
+        "skipped": sum(o.status == "skipped" for o in outcomes),
+        "images": len(images),
+        "provider_calls": sum(o.calls for o in outcomes),
+        "cost_usd": float(sum(o.cost for o in outcomes)),
+    }
+    problems = [o for o in outcomes if o.status != "generated"]
+    if problems:
+        metadata["not_generated"] = MetadataValue.md(
+            "\n".join(
+                ["| request | status | reason |", "| --- | --- | --- |"]
+                + [
+                    f"| {o.request_id} | {o.status} | {(o.reason or '').replace('|', '/')} |"
+                    for o in problems
+                ]
+            )
+        )
+    if images:
+        sheet = contact_sheet(
+            [(f"{i.platform} {i.variant_type}", store.read(i.key)) for i in images]
+        )
+        stored = store.put(f"contact-sheets/{run_id}.png", sheet)
+        metadata["contact_sheet"] = MetadataValue.path(stored.url.removeprefix("file://"))
+    return metadata

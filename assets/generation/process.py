@@ -1,0 +1,275 @@
+"""Generate one content request's master images, end to end (no Dagster).
+
+For each target platform: ask the provider for backgrounds, compose the brand
+template over each, store the PNGs, then record the rows and the request's new
+status in one transaction. Any failure fails this request only, with its reason,
+and removes the files this attempt wrote.
+"""
+
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from PIL import Image
+from sqlalchemy import Connection, Engine
+
+from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
+from assets.generation import planning
+from assets.generation.context import RequestContext, load_context
+from assets.generation.ledger import UsageLedger, daily_budget
+from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
+from assets.rendering import render_template, request_texts
+from resources.image_store import FileStore
+from resources.sql_files import sql
+
+# what a request's owner can act on; anything else is reported as an internal error
+EXPECTED_FAILURES = (GenerationError, BrandKitError, TemplateError)
+MAX_REASON_CHARS = 500
+MAX_BACKGROUND_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    key: str
+    platform: str
+    variant_type: str
+    width: int
+    height: int
+    size: int
+
+
+@dataclass
+class RequestOutcome:
+    request_id: str
+    status: str  # generated | failed | skipped
+    reason: str | None = None
+    images: list[StoredImage] = field(default_factory=list)
+    cost: Decimal = Decimal(0)
+    calls: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GenerationServices:
+    engine: Engine
+    store: FileStore
+    # the organization's settings → the provider it uses
+    provider_for: Callable[[Mapping], ImageProvider]
+
+
+def process_request(
+    services: GenerationServices, request_id: str, *, force: bool = False
+) -> RequestOutcome:
+    """Generate one request; `force` regenerates one that is already past generation."""
+    engine, store = services.engine, services.store
+    with engine.begin() as conn:
+        taken = conn.execute(
+            sql("generation/start_processing"), {"request_id": request_id, "force": force}
+        ).first()
+        if taken is None:
+            return RequestOutcome(request_id, "skipped", _why_skipped(conn, request_id, force))
+        existing = {
+            row.file_path
+            for row in conn.execute(
+                sql("generation/existing_asset_files"), {"request_id": request_id}
+            )
+        }
+
+    outcome = RequestOutcome(request_id, "generated")
+    ledger = None
+    try:
+        with engine.connect() as conn:
+            context = load_context(conn, request_id)
+        ledger = UsageLedger(
+            engine,
+            organization_id=context.request["organization_id"],
+            user_id=context.request["requested_by"],
+            content_request_id=request_id,
+            prices=context.prices,
+            budget=daily_budget(context.organization_settings, context.budgets),
+        )
+        outcome.warnings = planning.check_request(context.request)
+        rows = _generate(services, context, ledger, outcome)
+        with engine.begin() as conn:
+            replaced = _save(conn, context, rows, outcome.warnings)
+    except Exception as error:  # noqa: BLE001 - one bad request must not stop the batch
+        _discard(store, [image.key for image in outcome.images], keep=existing)
+        reason = _reason(error)
+        with engine.begin() as conn:
+            _finish(conn, request_id, "failed", reason)
+        outcome.status, outcome.reason, outcome.images = "failed", reason, []
+    else:
+        _discard(store, replaced, keep={image.key for image in outcome.images})
+    if ledger is not None:
+        outcome.cost, outcome.calls = ledger.cost, ledger.calls
+    return outcome
+
+
+def _generate(
+    services: GenerationServices,
+    context: RequestContext,
+    ledger: UsageLedger,
+    outcome: RequestOutcome,
+) -> list[dict]:
+    request = context.request
+    kit = load_brand_kit(context.brand_profile, context.brand_assets, services.store.read)
+    provider = services.provider_for(context.organization_settings)
+    texts = request_texts(request)
+    rows = []
+    try:
+        for platform in request["target_platforms"]:
+            if platform not in context.templates:
+                raise planning.RequestInputError(
+                    f"no template for platform {platform!r} in brand "
+                    f"{context.brand_profile['name']!r}: add one, or drop the platform"
+                )
+            template = load_template(context.templates[platform])
+            spec = planning.image_spec(
+                request,
+                platform,
+                context.palette,
+                context.brand_profile.get("brand_voice_tone"),
+                context.organization_settings.get("image_model") or provider.default_model,
+            )
+            images = provider.generate(
+                spec,
+                on_call=ledger.record,
+                before_billable_call=ledger.guard(provider.name, spec.model),
+            )
+            if not images:
+                raise GenerationError(f"{provider.name} returned no image for {platform}")
+            for index, generated in enumerate(images):
+                variant = planning.variant_type(index)
+                png = _compose(generated, kit, template, texts)
+                key = _asset_key(request, platform, variant, png)
+                services.store.put(key, png)
+                image = StoredImage(key, platform, variant, spec.width, spec.height, len(png))
+                outcome.images.append(image)
+                rows.append(_row(context, services.store, image, spec, generated, provider.name))
+    finally:
+        # an HTTP provider holds a connection pool
+        getattr(provider, "close", lambda: None)()
+    return rows
+
+
+def _compose(generated: GeneratedImage, kit, template, texts: Mapping[str, str]) -> bytes:
+    try:
+        with Image.open(io.BytesIO(generated.data)) as background:
+            # a provider's image is untrusted input: check the header before decoding
+            if background.width * background.height > MAX_BACKGROUND_PIXELS:
+                raise GenerationError(
+                    f"the provider's image is {background.width}x{background.height} pixels; "
+                    f"the limit is {MAX_BACKGROUND_PIXELS:,}"
+                )
+            background.load()
+            composed = render_template(background.convert("RGB"), kit, template, texts).image
+    except (OSError, Image.DecompressionBombError) as error:
+        raise GenerationError(f"the provider's image could not be decoded: {error}") from error
+    buffer = io.BytesIO()
+    composed.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def _asset_key(request: Mapping, platform: str, variant: str, png: bytes) -> str:
+    # ids and a content hash only: a re-run with the same result writes nothing new,
+    # a different result never overwrites a file an existing row points at
+    digest = hashlib.sha256(png).hexdigest()[:16]
+    return f"{request['organization_id']}/{request['id']}/{platform}-{variant}-{digest}.png"
+
+
+def _row(context, store: FileStore, image: StoredImage, spec, generated, provider: str) -> dict:
+    request = context.request
+    from_freepik = provider == "freepik" and generated.provider_image_id is not None
+    return {
+        "id": None,
+        "content_request_id": request["id"],
+        "brand_profile_id": request["brand_profile_id"],
+        "asset_name": f"{request['title'][:200]} — {image.platform} {image.variant_type}",
+        "platform": image.platform,
+        "variant_type": image.variant_type,
+        "file_path": image.key,
+        "file_url": store.url(image.key),
+        "file_size_bytes": image.size,
+        "dimensions": json.dumps({"width": image.width, "height": image.height}),
+        # the column holds Freepik's ids only; a local render has none
+        "freepik_image_id": generated.provider_image_id if from_freepik else None,
+        "freepik_image_kind": (generated.provider_image_kind or "task") if from_freepik else None,
+        "generation_parameters": json.dumps(
+            {
+                "provider": provider,
+                "model": spec.model,
+                "seed": generated.seed or spec.seed,
+                "prompt": spec.prompt,
+                "negative_prompt": spec.negative_prompt,
+                "size_name": spec.size_name,
+                "style": spec.style,
+                "palette": [color.hex for color in spec.palette],
+                "template_id": str(context.templates[image.platform]["id"]),
+            }
+        ),
+    }
+
+
+def _save(
+    conn: Connection, context: RequestContext, rows: list[dict], warnings: list[str]
+) -> list[str]:
+    """Upsert the rows, drop candidates no longer produced; return files now unreferenced."""
+    kept, replaced = [], []
+    previous = {
+        (row.platform, row.variant_type): row.file_path
+        for row in conn.execute(
+            sql("generation/existing_asset_files"), {"request_id": context.request["id"]}
+        )
+    }
+    for row in rows:
+        saved = conn.execute(
+            sql("generation/upsert_generated_asset"), {**row, "id": uuid.uuid4()}
+        ).one()
+        kept.append(saved.id)
+        old = previous.get((row["platform"], row["variant_type"]))
+        if old and old != row["file_path"]:
+            replaced.append(old)
+    stale = conn.execute(
+        sql("generation/delete_stale_assets"),
+        {"request_id": context.request["id"], "kept_ids": kept},
+    )
+    replaced += [row.file_path for row in stale if row.file_path]
+    _finish(conn, context.request["id"], "generated", "; ".join(warnings) or None)
+    return replaced
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, EXPECTED_FAILURES):
+        return str(error)[:MAX_REASON_CHARS]
+    # a bug: name it, but keep database dumps and stack detail in the run's log
+    first_line = (str(error).splitlines() or [""])[0]
+    return f"internal error: {type(error).__name__}: {first_line}"[:MAX_REASON_CHARS]
+
+
+def _why_skipped(conn: Connection, request_id: str, force: bool) -> str:
+    status = conn.exec_driver_sql(
+        "select status from content_requests where id = %(id)s", {"id": request_id}
+    ).scalar()
+    if status is None:
+        return "no such request"
+    if status == "processing":
+        return "another run is processing it"
+    hint = "" if force or status in ("draft", "cancelled") else " (re-run with force to regenerate)"
+    return f"status is {status}{hint}"
+
+
+def _finish(conn: Connection, request_id: str, status: str, reason: str | None) -> None:
+    conn.execute(
+        sql("generation/finish_request"),
+        {"request_id": request_id, "status": status, "status_reason": reason},
+    )
+
+
+def _discard(store: FileStore, keys, keep) -> None:
+    for key in keys:
+        if key and key not in keep:
+            store.delete(key)

@@ -1,0 +1,23 @@
+"""The template renderer (DESIGN §5, local provider): plain Pillow, no Dagster.
+
+result = render_template(background, kit, template, request_texts(request_row))
+result.image      # RGB at the template's canvas size
+result.metadata   # zones, drawn text boxes, fonts, colours, contrast, logo box
+"""
+
+from assets.rendering.contrast import WCAG_AA, contrast_ratio, luminance
+from assets.rendering.render import DEFAULT_CTA, RenderResult, render_template, request_texts
+from assets.rendering.text_fit import FittedText, fit_text, wrap
+
+__all__ = [
+    "DEFAULT_CTA",
+    "WCAG_AA",
+    "FittedText",
+    "RenderResult",
+    "contrast_ratio",
+    "fit_text",
+    "luminance",
+    "render_template",
+    "request_texts",
+    "wrap",
+]

@@ -1,0 +1,105 @@
+"""`socialpipe requests …`: run the content_generation job in-process, for scripts and tests."""
+
+import json
+import os
+import uuid
+from datetime import UTC, datetime
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from resources.database import DatabaseResource
+from resources.sql_files import sql
+
+app = typer.Typer(help="Content requests.", no_args_is_help=True)
+console = Console()
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    # runs show up in the UI when DAGSTER_HOME is set; otherwise they leave no trace
+    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def run_generation(request_ids: list[str], *, force: bool = False) -> bool:
+    # imported here so that `socialpipe db …` does not pay for loading the pipeline
+    from pipeline_defs.definitions import defs
+    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
+
+    job = defs.get_job_def(GENERATION_JOB_NAME)
+    result = job.execute_in_process(
+        # the summary table is the CLI's report; the run's event log stays for the UI
+        run_config={
+            **generation_run_config(request_ids, force=force),
+            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        },
+        instance=_instance(),
+        raise_on_error=False,
+    )
+    return result.success
+
+
+def _batches(batch_size: int):
+    from pipeline_defs.sensors import RequestQueueResource, claim_batch
+
+    database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
+    while claimed := claim_batch(database, queue):
+        yield [request_id for request_id, _ in claimed]
+
+
+def _summary(request_ids: list[str], since: datetime) -> list[dict]:
+    with DatabaseResource().get_engine().connect() as conn:
+        rows = conn.execute(
+            sql("generation/request_summary"), {"request_ids": request_ids, "since": since}
+        ).mappings()
+        return [{**row, "id": str(row["id"]), "cost": float(row["cost"])} for row in rows]
+
+
+def _print(rows: list[dict]) -> None:
+    table = Table(title=f"{len(rows)} request(s)")
+    for column in ("request", "status", "images", "calls", "cost USD", "reason"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["title"][:40],
+            row["status"],
+            str(row["images"]),
+            str(row["calls"]),
+            f"{row['cost']:.4f}",
+            row["status_reason"] or "",
+        )
+    console.print(table)
+
+
+@app.command()
+def process(
+    pending: bool = typer.Option(
+        False, "--pending", help="Claim and process every submitted request."
+    ),
+    ids: list[str] = typer.Option([], "--id", help="A request id; repeat for several."),
+    force: bool = typer.Option(False, help="With --id: regenerate requests already generated."),
+    batch_size: int = typer.Option(10, min=1, help="With --pending: requests per run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Run content_generation in-process over pending requests or the ones named."""
+    if pending == bool(ids):
+        raise typer.BadParameter("give either --pending or one or more --id")
+    for request_id in ids:
+        try:
+            uuid.UUID(request_id)
+        except ValueError as error:
+            raise typer.BadParameter(f"{request_id!r} is not a request id (a UUID)") from error
+    since = datetime.now(UTC)
+    processed, all_ok = [], True
+    for batch in _batches(batch_size) if pending else [ids]:
+        all_ok &= run_generation(batch, force=force)
+        processed += batch
+    rows = _summary(processed, since)
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, indent=2))
+    else:
+        _print(rows)
+    if not all_ok:
+        raise typer.Exit(code=1)

@@ -1,0 +1,49 @@
+"""The Freepik AI image API as an ImageProvider (DESIGN.md §7)."""
+
+from resources.freepik.client import KNOWN_MODELS, TASK_MODEL_PATHS, FreepikClient
+from resources.freepik.downloads import FREEPIK_CDN_HOSTS
+from resources.freepik.errors import (
+    FreepikAuthError,
+    FreepikBadRequestError,
+    FreepikConfigurationError,
+    FreepikConnectionError,
+    FreepikDownloadError,
+    FreepikDownloadRefused,
+    FreepikError,
+    FreepikMalformedResponseError,
+    FreepikNotFoundError,
+    FreepikNsfwContentError,
+    FreepikRateLimitedError,
+    FreepikServerError,
+    FreepikTaskDeadlineError,
+    FreepikTaskFailedError,
+    FreepikTimeoutError,
+)
+from resources.freepik.provider import FreepikProvider, FreepikSettings
+from resources.freepik.sizes import SIZE_RATIOS, size_name_for
+
+__all__ = [
+    "FREEPIK_CDN_HOSTS",
+    "KNOWN_MODELS",
+    "SIZE_RATIOS",
+    "TASK_MODEL_PATHS",
+    "FreepikAuthError",
+    "FreepikBadRequestError",
+    "FreepikClient",
+    "FreepikConfigurationError",
+    "FreepikConnectionError",
+    "FreepikDownloadError",
+    "FreepikDownloadRefused",
+    "FreepikError",
+    "FreepikMalformedResponseError",
+    "FreepikNotFoundError",
+    "FreepikNsfwContentError",
+    "FreepikProvider",
+    "FreepikRateLimitedError",
+    "FreepikServerError",
+    "FreepikSettings",
+    "FreepikTaskDeadlineError",
+    "FreepikTaskFailedError",
+    "FreepikTimeoutError",
+    "size_name_for",
+]

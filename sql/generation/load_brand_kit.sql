@@ -1,0 +1,3 @@
+select *
+from brand_profiles
+where id = :brand_profile_id

@@ -1,0 +1,111 @@
+"""Running the generation asset the way Dagster's docs test assets: `materialize` with resources."""
+
+import io
+import uuid
+from pathlib import Path
+
+from dagster import materialize
+from PIL import Image
+from psycopg.types.json import Jsonb
+from sqlalchemy import Engine, text
+
+from assets.generation.definitions import generated_assets
+from pipeline_defs.jobs import generation_run_config
+from resources.database import DatabaseResource
+from resources.image_providers import ImageProviderResource
+from resources.image_store import ImageStoreResource
+
+
+def generate(world, request_ids: list, *, provider: str = "local", force: bool = False):
+    return materialize(
+        [generated_assets],
+        resources={
+            "database": DatabaseResource(url=world.url),
+            "image_store": ImageStoreResource(root=str(world.media)),
+            "image_provider": ImageProviderResource(default_provider=provider),
+        },
+        run_config=generation_run_config([str(i) for i in request_ids], force=force),
+        raise_on_error=False,
+    )
+
+
+def metadata_of(result) -> dict:
+    (materialization,) = result.asset_materializations_for_node("generated_assets")
+    return {key: value.value for key, value in materialization.metadata.items()}
+
+
+def request_row(engine: Engine, request_id) -> dict:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(text("select * from content_requests where id = :id"), {"id": request_id})
+            .mappings()
+            .one()
+        )
+
+
+def asset_rows(engine: Engine, request_id) -> list[dict]:
+    with engine.connect() as conn:
+        return [
+            dict(row)
+            for row in conn.execute(
+                text(
+                    "select * from generated_assets where content_request_id = :id "
+                    "order by platform, variant_type"
+                ),
+                {"id": request_id},
+            ).mappings()
+        ]
+
+
+def files_of_request(media: Path, request: dict) -> set[str]:
+    folder = media / str(request["organization_id"]) / str(request["id"])
+    if not folder.exists():
+        return set()
+    return {str(p.relative_to(media)) for p in folder.iterdir()}
+
+
+def decoded_size(path: Path) -> tuple[int, int]:
+    with Image.open(io.BytesIO(path.read_bytes())) as image:
+        image.load()
+        return image.size
+
+
+def copy_request(engine: Engine, source_id, **changes) -> uuid.UUID:
+    """A new submitted request like `source_id`, with some columns changed."""
+    new_id = uuid.uuid4()
+    columns = [
+        "organization_id",
+        "brand_profile_id",
+        "requested_by",
+        "title",
+        "description",
+        "content_brief",
+        "target_platforms",
+        "content_type",
+        "template_id",
+        "style_preferences",
+        "keywords",
+        "priority",
+        "due_date",
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "insert into content_requests (id, status, " + ", ".join(columns) + ") "
+                "select :new_id, 'submitted', " + ", ".join(columns) + " "
+                "from content_requests where id = :source_id"
+            ),
+            {"new_id": new_id, "source_id": source_id},
+        )
+        if changes:
+            assert set(changes) <= set(columns), changes
+            # one statement, so that brand and template change together (composite key)
+            assignments = ", ".join(f"{column} = :{column}" for column in changes)
+            conn.execute(
+                text(f"update content_requests set {assignments} where id = :id"),  # noqa: S608
+                {
+                    **{k: Jsonb(v) if isinstance(v, dict) else v for k, v in changes.items()},
+                    "id": new_id,
+                },
+            )
+    return new_id

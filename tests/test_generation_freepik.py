@@ -1,0 +1,249 @@
+"""generated_assets with the Freepik provider, against the local fake Freepik server."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from dagster import materialize
+from sqlalchemy import text
+
+from assets.generation.definitions import generated_assets
+from pipeline_defs.jobs import generation_run_config
+from resources.database import DatabaseResource
+from resources.image_providers import ImageProviderResource
+from resources.image_store import ImageStoreResource
+from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
+from tests.generation_helpers import asset_rows, copy_request, files_of_request, request_row
+
+PRICE = Decimal("0.004")  # demo pricing: freepik.classic-fast per image
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    with running_fake_freepik() as server:
+        monkeypatch.setenv("FREEPIK_API_KEY", API_KEY)
+        monkeypatch.setenv("FREEPIK_BASE_URL", server.base_url)
+        monkeypatch.delenv("FREEPIK_MODEL", raising=False)
+        yield server
+
+
+@pytest.fixture
+def freepik_org(demo_world):
+    """A demo organization switched to Freepik for the test, switched back after."""
+    engine = demo_world.engine
+    with engine.begin() as conn:
+        org, settings = conn.execute(
+            text("select id, settings from organizations order by slug limit 1")
+        ).one()
+        conn.execute(
+            text(
+                "update organizations set settings = settings || "
+                '\'{"image_provider": "freepik", "daily_budget_usd": 1000}\' where id = :id'
+            ),
+            {"id": org},
+        )
+    yield org
+    with engine.begin() as conn:
+        conn.execute(
+            text("update organizations set settings = cast(:settings as jsonb) where id = :id"),
+            {"settings": json.dumps(settings), "id": org},
+        )
+
+
+def _source_request(engine, org, platforms: int = 1) -> object:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select id from content_requests where organization_id = :org "
+                "and status = 'submitted' and cardinality(target_platforms) >= :n "
+                "order by id limit 1"
+            ),
+            {"org": org, "n": platforms},
+        ).scalar_one()
+
+
+def _run(world, request_ids, *, force: bool = False):
+    return materialize(
+        [generated_assets],
+        resources={
+            "database": DatabaseResource(url=world.url),
+            "image_store": ImageStoreResource(root=str(world.media)),
+            "image_provider": ImageProviderResource(
+                default_provider="local",
+                freepik_timeout_s=2,
+                freepik_backoff_initial_s=0.01,
+                freepik_poll_interval_s=0.01,
+                freepik_task_deadline_s=2,
+                freepik_download_schemes=["http"],
+            ),
+        },
+        run_config=generation_run_config([str(i) for i in request_ids], force=force),
+    )
+
+
+def _usage(engine, request_id) -> list:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select endpoint, method, response_status, cost_per_request, images_generated, "
+                "request_parameters from api_usage where content_request_id = :id "
+                "order by request_timestamp, created_at"
+            ),
+            {"id": request_id},
+        ).all()
+
+
+def test_images_come_from_freepik_and_every_call_is_priced(demo_world, freepik_org, fake):
+    request_id = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    fake.queue_fault(Fault.error(503), times=2, method="POST")
+    assert _run(demo_world, [request_id]).success
+
+    request = request_row(demo_world.engine, request_id)
+    assert request["status"] == "generated"
+    rows = asset_rows(demo_world.engine, request_id)
+    images = len(rows)
+    assert rows and all(r["generation_parameters"]["provider"] == "freepik" for r in rows)
+    assert all(r["generation_parameters"]["model"] == "classic-fast" for r in rows)
+    usage = _usage(demo_world.engine, request_id)
+    # two refused attempts (free), then the call that produced the images
+    assert [u.response_status for u in usage] == [503, 503, 200]
+    assert [u.cost_per_request for u in usage] == [0, 0, PRICE * images]
+    assert usage[-1].images_generated == images
+    assert all(API_KEY not in str(u.request_parameters) for u in usage)
+    assert len(fake.api_requests) == 3
+
+
+def test_an_invalid_key_fails_the_request_after_one_call(
+    demo_world, freepik_org, fake, monkeypatch
+):
+    monkeypatch.setenv("FREEPIK_API_KEY", "wrong-key")
+    request_id = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    assert _run(demo_world, [request_id]).success  # the run goes on; the request fails
+    request = request_row(demo_world.engine, request_id)
+    assert request["status"] == "failed"
+    assert "401" in request["status_reason"]
+    assert [u.response_status for u in _usage(demo_world.engine, request_id)] == [401]
+    assert asset_rows(demo_world.engine, request_id) == []
+
+
+def test_nsfw_images_fail_the_request(demo_world, freepik_org, fake):
+    request_id = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    fake.flag_nsfw()
+    _run(demo_world, [request_id])
+    request = request_row(demo_world.engine, request_id)
+    assert request["status"] == "failed"
+    assert "nsfw" in request["status_reason"].lower()
+    assert asset_rows(demo_world.engine, request_id) == []
+
+
+def test_over_budget_no_call_is_made(demo_world, freepik_org, fake):
+    with demo_world.engine.begin() as conn:
+        conn.execute(
+            text(
+                "update organizations set settings = settings || "
+                "'{\"daily_budget_usd\": 0.001}' where id = :id"
+            ),
+            {"id": freepik_org},
+        )
+    request_id = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    _run(demo_world, [request_id])
+    request = request_row(demo_world.engine, request_id)
+    assert request["status"] == "failed"
+    assert "daily budget of 0.001" in request["status_reason"]
+    assert "no call was made" in request["status_reason"]
+    assert fake.api_requests == []
+    assert _usage(demo_world.engine, request_id) == []
+
+
+def _set_budget(engine, org, budget) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "update organizations set settings = jsonb_set(settings, '{daily_budget_usd}', "
+                "to_jsonb(cast(:budget as numeric))) where id = :id"
+            ),
+            {"budget": budget, "id": org},
+        )
+
+
+def _spent_today(engine, org) -> Decimal:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select coalesce(sum(cost_per_request), 0) from api_usage "
+                "where organization_id = :org and request_timestamp >= date_trunc('day', now())"
+            ),
+            {"org": org},
+        ).scalar_one()
+
+
+def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(demo_world, freepik_org, fake):
+    engine = demo_world.engine
+    request_id = copy_request(
+        engine,
+        _source_request(engine, freepik_org, platforms=2),
+        style_preferences={"num_images": 1, "style": "photo"},
+    )
+    request = request_row(engine, request_id)
+    assert len(request["target_platforms"]) >= 2
+    # the budget covers the first platform's image and not the second's
+    _set_budget(engine, freepik_org, _spent_today(engine, freepik_org) + PRICE + Decimal("0.001"))
+    _run(demo_world, [request_id])
+
+    failed = request_row(engine, request_id)
+    assert failed["status"] == "failed" and "daily budget" in failed["status_reason"]
+    assert asset_rows(engine, request_id) == []
+    assert files_of_request(demo_world.media, failed) == set()  # the first image was removed
+    assert [u.response_status for u in _usage(engine, request_id)] == [200]  # it was paid for
+
+    # with money again, re-executing the failed request completes it, exactly once
+    _set_budget(engine, freepik_org, 1000)
+    _run(demo_world, [request_id])
+    _run(demo_world, [request_id])  # a second process of the same request changes nothing
+    done = request_row(engine, request_id)
+    assert done["status"] == "generated"
+    rows = asset_rows(engine, request_id)
+    assert sorted(r["platform"] for r in rows) == sorted(done["target_platforms"])
+    assert files_of_request(demo_world.media, done) == {r["file_path"] for r in rows}
+
+
+def test_mystic_tasks_record_their_task_ids(demo_world, freepik_org, fake):
+    engine = demo_world.engine
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                'update organizations set settings = settings || \'{"image_model": "mystic"}\' '
+                "where id = :id"
+            ),
+            {"id": freepik_org},
+        )
+    request_id = copy_request(
+        engine,
+        _source_request(engine, freepik_org),
+        target_platforms=["linkedin"],
+        style_preferences={"num_images": 1},
+    )
+    assert _run(demo_world, [request_id]).success
+    (row,) = asset_rows(engine, request_id)
+    assert row["freepik_image_kind"] == "task"
+    assert row["freepik_image_id"] in fake.tasks
+    assert row["generation_parameters"]["model"] == "mystic"
+    usage = _usage(engine, request_id)
+    assert usage[0].endpoint == "/v1/ai/mystic" and usage[0].cost_per_request == Decimal("0.02")
+    assert all(u.cost_per_request == 0 for u in usage[1:])  # polls are free
