@@ -3,11 +3,36 @@
 import time
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
+from pipeline_defs.cli.requests import pending_batches, run_generation
 from pipeline_defs.cli.seed import load_demo, print_counts
+from resources.database import DatabaseResource
 from resources.database_url import database_url, redact
+from resources.sql_files import sql
 
 console = Console()
+BATCH_SIZE = 10
+
+
+def _state() -> dict:
+    with DatabaseResource().get_engine().connect() as conn:
+        return dict(conn.execute(sql("generation/demo_progress")).mappings().one())
+
+
+def _generate_pending(total: int) -> tuple[float, list[str]]:
+    cost, sheets = 0.0, []
+    columns = (TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("generation", total=total)
+        for batch in pending_batches(BATCH_SIZE):
+            _, metadata = run_generation(batch)
+            cost += metadata.get("cost_usd", 0.0)
+            if "contact_sheet" in metadata:
+                sheets.append(str(metadata["contact_sheet"]))
+            progress.advance(task, len(batch))
+    return cost, sheets
 
 
 def demo() -> None:
@@ -15,8 +40,21 @@ def demo() -> None:
     started = time.perf_counter()
     url = database_url()
     console.print(f"database: {redact(url)}")
-    counts = load_demo(url)
-    print_counts(counts, "demo tenants loaded")
-    # The pipeline stages (generation, compliance, variants, approvals, analytics)
-    # join here as they land; until then the demo ends with the loaded data.
+    print_counts(load_demo(url), "demo tenants loaded")
+
+    pending = _state()["submitted"]
+    cost, sheets = _generate_pending(pending) if pending else (0.0, [])
+    # compliance, variants, approvals and analytics join here as their stages land
+
+    state = _state()
+    summary = Table(title="demo summary", show_header=False)
+    summary.add_row(
+        "requests by status",
+        ", ".join(f"{status} {n}" for status, n in (state["requests_by_status"] or {}).items()),
+    )
+    summary.add_row("master images", f"{state['images']:,} ({state['image_bytes'] / 1e6:.1f} MB)")
+    summary.add_row("provider cost of this run", f"{cost:.4f} USD")
+    for sheet in sheets:
+        summary.add_row("contact sheet", sheet)
+    console.print(summary)
     console.print(f"done in {time.perf_counter() - started:.1f} s")

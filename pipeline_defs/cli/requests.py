@@ -23,12 +23,13 @@ def _instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_generation(request_ids: list[str], *, force: bool = False) -> bool:
+def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool, dict]:
+    """Run content_generation in-process; (success, the generated_assets metadata)."""
     # imported here so that `socialpipe db …` does not pay for loading the pipeline
     from pipeline_defs.definitions import defs
     from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
 
-    job = defs.get_job_def(GENERATION_JOB_NAME)
+    job = defs.resolve_job_def(GENERATION_JOB_NAME)
     result = job.execute_in_process(
         # the summary table is the CLI's report; the run's event log stays for the UI
         run_config={
@@ -38,10 +39,14 @@ def run_generation(request_ids: list[str], *, force: bool = False) -> bool:
         instance=_instance(),
         raise_on_error=False,
     )
-    return result.success
+    metadata = {}
+    for materialization in result.asset_materializations_for_node("generated_assets"):
+        metadata = {key: value.value for key, value in materialization.metadata.items()}
+    return result.success, metadata
 
 
-def _batches(batch_size: int):
+def pending_batches(batch_size: int):
+    """Claim waiting requests batch by batch (marking them queued), most urgent first."""
     from pipeline_defs.sensors import RequestQueueResource, claim_batch
 
     database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
@@ -93,8 +98,9 @@ def process(
             raise typer.BadParameter(f"{request_id!r} is not a request id (a UUID)") from error
     since = datetime.now(UTC)
     processed, all_ok = [], True
-    for batch in _batches(batch_size) if pending else [ids]:
-        all_ok &= run_generation(batch, force=force)
+    for batch in pending_batches(batch_size) if pending else [ids]:
+        ok, _ = run_generation(batch, force=force)
+        all_ok &= ok
         processed += batch
     rows = _summary(processed, since)
     if as_json:

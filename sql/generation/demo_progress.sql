@@ -1,0 +1,18 @@
+-- The demo's closing summary: requests by status and what generation produced.
+with by_status as (
+    select status, count(*) as requests
+    from content_requests
+    group by status
+),
+
+images as (
+    select count(*) as images, coalesce(sum(file_size_bytes), 0) as bytes
+    from generated_assets
+)
+
+select
+    (select jsonb_object_agg(status, requests order by requests desc) from by_status)
+        as requests_by_status,
+    (select images from images) as images,
+    (select bytes from images) as image_bytes,
+    (select count(*) from content_requests where status in ('submitted', 'queued')) as submitted
