@@ -27,7 +27,7 @@ from pipeline_defs.demo_data import brand_kit as demo_artwork
 from pipeline_defs.demo_data import templates as demo_templates
 from pipeline_defs.demo_data.brands import BRANDS, DemoBrand
 from pipeline_defs.demo_data.db import as_json
-from pipeline_defs.demo_data.tenants import brand_id, organization_id, user_id
+from pipeline_defs.demo_data.tenants import brand_id, brand_profile_row, user_id
 
 ANCHOR = date(2026, 1, 15)
 NORTHWIND = BRANDS[0]
@@ -37,24 +37,8 @@ NORTHWIND = BRANDS[0]
 
 
 def profile_row(brand: DemoBrand, **changes) -> dict:
-    row = {
-        "id": brand_id(brand),
-        "organization_id": organization_id(brand.organization),
-        "name": brand.name,
-        "primary_color": brand.color("primary"),
-        "secondary_color": brand.color("secondary"),
-        "accent_color": brand.color("accent"),
-        "color_palette": as_json(
-            [{"name": s.name, "hex": s.hex, "role": s.role} for s in brand.palette]
-        ),
-        "primary_font": brand.primary_font,
-        "secondary_font": brand.secondary_font,
-        # the demo's logo URL is a file:// URL; the logo asset row is what gets used
-        "logo_primary_url": f"file:///media/{brand.key}/logo.png",
-        "brand_voice_tone": brand.voice,
-        "enforcement_level": brand.enforcement_level,
-        "minimum_compliance_score": brand.minimum_compliance_score,
-    }
+    # the demo's logo URL is a file:// URL; the logo asset row is what gets used
+    row = brand_profile_row(brand, f"file:///media/{brand.key}/logo.png", ANCHOR)
     return {**row, **changes}
 
 

@@ -143,33 +143,35 @@ def insert_memberships(conn: Connection, anchor: date) -> None:
     )
 
 
+def brand_profile_row(brand: DemoBrand, logo_url: str, anchor: date) -> dict[str, object]:
+    """One demo brand as a brand_profiles row (jsonb as JSON text)."""
+    return {
+        "id": brand_id(brand),
+        "organization_id": organization_id(brand.organization),
+        "name": brand.name,
+        "primary_color": brand.color("primary"),
+        "secondary_color": brand.color("secondary"),
+        "accent_color": brand.color("accent"),
+        "color_palette": as_json(
+            [
+                {"name": swatch.name, "hex": swatch.hex, "role": swatch.role}
+                for swatch in brand.palette
+            ]
+        ),
+        "primary_font": brand.primary_font,
+        "secondary_font": brand.secondary_font,
+        "logo_primary_url": logo_url,
+        "brand_voice_tone": brand.voice,
+        "enforcement_level": brand.enforcement_level,
+        "minimum_compliance_score": brand.minimum_compliance_score,
+        "created_by": user_id(brand.manager),
+        "created_at": at(anchor, 110, 14),
+    }
+
+
 def insert_brand_profiles(conn: Connection, anchor: date, logo_urls: dict[str, str]) -> None:
     """Brand profiles; ``logo_urls`` maps a brand key to its stored logo's URL."""
-    rows = [
-        {
-            "id": brand_id(brand),
-            "organization_id": organization_id(brand.organization),
-            "name": brand.name,
-            "primary_color": brand.color("primary"),
-            "secondary_color": brand.color("secondary"),
-            "accent_color": brand.color("accent"),
-            "color_palette": as_json(
-                [
-                    {"name": swatch.name, "hex": swatch.hex, "role": swatch.role}
-                    for swatch in brand.palette
-                ]
-            ),
-            "primary_font": brand.primary_font,
-            "secondary_font": brand.secondary_font,
-            "logo_primary_url": logo_urls[brand.key],
-            "brand_voice_tone": brand.voice,
-            "enforcement_level": brand.enforcement_level,
-            "minimum_compliance_score": brand.minimum_compliance_score,
-            "created_by": user_id(brand.manager),
-            "created_at": at(anchor, 110, 14),
-        }
-        for brand in BRANDS
-    ]
+    rows = [brand_profile_row(brand, logo_urls[brand.key], anchor) for brand in BRANDS]
     insert_rows(
         conn,
         """
