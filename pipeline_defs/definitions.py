@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from assets.approvals.definitions import approval_assets, approval_jobs, approval_schedules
 from assets.generation import definitions as generation
 from pipeline_defs.jobs import content_generation
 from pipeline_defs.sensors import RequestQueueResource, content_request_sensor
@@ -16,8 +17,10 @@ defs = Definitions(
         generation.content_templates,
         generation.content_requests,
         generation.generated_assets,
+        *approval_assets,
     ],
-    jobs=[content_generation],
+    jobs=[content_generation, *approval_jobs],
+    schedules=[*approval_schedules],
     sensors=[content_request_sensor],
     resources={
         # every resource reads its environment at run time (README "Configuration"):

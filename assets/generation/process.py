@@ -17,6 +17,7 @@ from decimal import Decimal
 from PIL import Image
 from sqlalchemy import Connection, Engine
 
+from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
 from assets.generation import planning
 from assets.generation.context import RequestContext, load_context
@@ -30,6 +31,7 @@ from resources.sql_files import sql
 EXPECTED_FAILURES = (GenerationError, BrandKitError, TemplateError)
 MAX_REASON_CHARS = 500
 MAX_BACKGROUND_PIXELS = 40_000_000
+RENDER_KEYS = ("canvas", "template", "safe_area", "background_zone", "logo", "fonts_used")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def process_request(
         ).first()
         if taken is None:
             return RequestOutcome(request_id, "skipped", _why_skipped(conn, request_id, force))
+        # new images need a new approval round: the old one saw other pictures
+        void_pending_approvals(conn, request_id)
         existing = {
             row.file_path
             for row in conn.execute(
@@ -144,19 +148,22 @@ def _generate(
                 raise GenerationError(f"{provider.name} returned no image for {platform}")
             for index, generated in enumerate(images):
                 variant = planning.variant_type(index)
-                png = _compose(generated, kit, template, texts)
+                png, render = _compose(generated, kit, template, texts)
                 key = _asset_key(request, platform, variant, png)
                 services.store.put(key, png)
                 image = StoredImage(key, platform, variant, spec.width, spec.height, len(png))
                 outcome.images.append(image)
-                rows.append(_row(context, services.store, image, spec, generated, provider.name))
+                row = _row(context, services.store, image, spec, generated, provider.name, render)
+                rows.append(row)
     finally:
         # an HTTP provider holds a connection pool
         getattr(provider, "close", lambda: None)()
     return rows
 
 
-def _compose(generated: GeneratedImage, kit, template, texts: Mapping[str, str]) -> bytes:
+def _compose(
+    generated: GeneratedImage, kit, template, texts: Mapping[str, str]
+) -> tuple[bytes, dict]:
     try:
         with Image.open(io.BytesIO(generated.data)) as background:
             # a provider's image is untrusted input: check the header before decoding
@@ -166,12 +173,27 @@ def _compose(generated: GeneratedImage, kit, template, texts: Mapping[str, str])
                     f"the limit is {MAX_BACKGROUND_PIXELS:,}"
                 )
             background.load()
-            composed = render_template(background.convert("RGB"), kit, template, texts).image
+            composed = render_template(background.convert("RGB"), kit, template, texts)
     except (OSError, Image.DecompressionBombError) as error:
         raise GenerationError(f"the provider's image could not be decoded: {error}") from error
     buffer = io.BytesIO()
-    composed.save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue()
+    composed.image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue(), _render_record(composed.metadata)
+
+
+def _render_record(metadata: Mapping) -> dict:
+    """What compliance scores against (assets/compliance/render_info.py): zone and text
+    boxes, fonts and sizes, colours, the logo box, the placement. The drawn lines and
+    the warnings stay out: the text is the request's, the warnings are in the run log."""
+    record = {key: metadata[key] for key in RENDER_KEYS if key in metadata}
+    record["text_zones"] = {
+        name: {key: value for key, value in zone.items() if key != "lines"}
+        for name, zone in metadata.get("text_zones", {}).items()
+    }
+    template = metadata.get("template") or {}
+    if template.get("placement"):
+        record["placement"] = f"{template['platform']}.{template['placement']}"
+    return record
 
 
 def _asset_key(request: Mapping, platform: str, variant: str, png: bytes) -> str:
@@ -181,7 +203,9 @@ def _asset_key(request: Mapping, platform: str, variant: str, png: bytes) -> str
     return f"{request['organization_id']}/{request['id']}/{platform}-{variant}-{digest}.png"
 
 
-def _row(context, store: FileStore, image: StoredImage, spec, generated, provider: str) -> dict:
+def _row(
+    context, store: FileStore, image: StoredImage, spec, generated, provider: str, render: dict
+) -> dict:
     request = context.request
     from_freepik = provider == "freepik" and generated.provider_image_id is not None
     return {
@@ -209,6 +233,7 @@ def _row(context, store: FileStore, image: StoredImage, spec, generated, provide
                 "style": spec.style,
                 "palette": [color.hex for color in spec.palette],
                 "template_id": str(context.templates[image.platform]["id"]),
+                "render": render,
             }
         ),
     }

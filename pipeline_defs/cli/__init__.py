@@ -2,7 +2,7 @@
 
 import typer
 
-from pipeline_defs.cli import db, demo, requests, seed
+from pipeline_defs.cli import approvals, db, demo, requests, seed
 
 app = typer.Typer(
     help="Social media content visual pipeline: database, demo data and pipeline runs.",
@@ -12,4 +12,5 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(seed.app, name="seed")
 app.add_typer(requests.app, name="requests")
+app.add_typer(approvals.app, name="approvals")
 app.command("demo")(demo.demo)

@@ -1,0 +1,138 @@
+"""`socialpipe approvals …`: list content approvals and decide them, as a person.
+
+A decision runs in one transaction scoped to the approval's organization (row-level
+security), under the same row locks as every other writer of approvals. A refused
+decision prints why, exits 1 and changes nothing.
+"""
+
+import json
+import uuid
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Connection
+
+from assets.approvals.decisions import Refused, decide
+from assets.approvals.store import ConcurrentChange
+from resources.database import DatabaseResource
+from resources.sql_files import sql
+from resources.tenancy import tenant_connection
+
+app = typer.Typer(help="Content approvals: list them, decide them.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _refuse(message: str) -> typer.Exit:
+    errors.print(f"[bold red]Refused:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _user_id(conn: Connection, email: str) -> uuid.UUID:
+    row = conn.execute(sql("approvals/user_by_email"), {"email": email.strip()}).first()
+    if row is None:
+        raise _refuse(f"there is no user with email {email!r}")
+    return row.id
+
+
+@app.command("list")
+def list_approvals(
+    user: str | None = typer.Option(
+        None, "--user", metavar="EMAIL", help="Only this person's (as approver or delegate)."
+    ),
+    org: str | None = typer.Option(None, "--org", metavar="SLUG", help="Only this organization's."),
+    pending: bool = typer.Option(False, "--pending", help="Only those waiting for a decision."),
+    limit: int = typer.Option(200, min=1, help="At most this many rows."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List approvals: pending first, oldest first."""
+    with DatabaseResource().get_engine().connect() as conn:
+        user_id = _user_id(conn, user) if user else None
+        rows = [
+            dict(row)
+            for row in conn.execute(
+                sql("approvals/list_approvals"),
+                {"user_id": user_id, "organization": org, "pending_only": pending, "limit": limit},
+            ).mappings()
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, default=str, indent=2))
+        return
+    table = Table(title=f"{len(rows)} approval(s)")
+    for column in ("approval id", "organization", "request", "step", "approver", "status", "due"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        approver = row["approver"] or "(auto)"
+        if row["delegated_to"]:
+            approver += f" → {row['delegated_to']}"
+        due = row["due_at"].strftime("%Y-%m-%d %H:%M") if row["due_at"] else ""
+        table.add_row(
+            str(row["id"]),
+            row["organization"],
+            f"{row['request_title'][:40]} ({row['request_status']})",
+            f"{row['step_number']} {row['step_name'] or ''}",
+            approver,
+            row["status"],
+            due if row["status"] == "pending" else "",
+        )
+    console.print(table)
+
+
+@app.command("decide")
+def decide_approval(
+    approval_id: str = typer.Argument(..., help="The approval's id (see `approvals list`)."),
+    approve: bool = typer.Option(False, "--approve", help="Approve."),
+    reject: bool = typer.Option(False, "--reject", help="Reject: the request is rejected."),
+    request_changes: bool = typer.Option(
+        False, "--request-changes", help="Send the request back to its requester."
+    ),
+    delegate: str | None = typer.Option(
+        None, "--delegate", metavar="EMAIL", help="Hand this approval to another member."
+    ),
+    as_: str = typer.Option(..., "--as", metavar="EMAIL", help="Who is deciding."),
+    comment: str | None = typer.Option(None, "--comment", help="Why; the requester sees it."),
+) -> None:
+    """Decide one approval: --approve, --reject, --request-changes or --delegate EMAIL."""
+    chosen = [
+        action
+        for action, on in (
+            ("approve", approve),
+            ("reject", reject),
+            ("request_changes", request_changes),
+            ("delegate", delegate is not None),
+        )
+        if on
+    ]
+    if len(chosen) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --approve, --reject, --request-changes, --delegate EMAIL"
+        )
+    try:
+        approval = uuid.UUID(approval_id)
+    except ValueError:
+        raise typer.BadParameter(f"{approval_id!r} is not an approval id (a UUID)") from None
+
+    engine = DatabaseResource().get_engine()
+    with engine.connect() as conn:
+        head = conn.execute(sql("approvals/approval_head"), {"approval_id": approval}).first()
+        if head is None:
+            raise _refuse(f"there is no approval {approval}")
+        actor = _user_id(conn, as_)
+        delegate_id = _user_id(conn, delegate) if delegate else None
+    try:
+        with tenant_connection(engine, head.organization_id) as conn:
+            decided = decide(
+                conn,
+                approval,
+                actor,
+                chosen[0],
+                comment=comment,
+                delegate_id=delegate_id,
+                channel="cli",
+            )
+    except Refused as error:
+        raise _refuse(str(error)) from None
+    except ConcurrentChange as error:
+        raise _refuse(f"{error}: someone else decided at the same moment; list again") from None
+    console.print(f"{as_}: {decided.summary}.", highlight=False, soft_wrap=True)

@@ -1,0 +1,1 @@
+select id, email from users where lower(email) = lower(:email)

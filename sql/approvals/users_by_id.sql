@@ -1,0 +1,1 @@
+select id, email from users where id = any(cast(:user_ids as uuid []))
