@@ -1,11 +1,24 @@
-"""Platform placements (DESIGN §6), read from platform_placements.toml."""
+"""Platform placements (DESIGN §6), read from platform_placements.toml.
+
+The file is the default; ``with_overrides`` applies system_settings rows of
+category "placements", keyed "<platform>.<placement>" (e.g. "tiktok.photo" →
+``{"max_bytes": 4000000}``). A key the file lacks adds a placement when it
+gives every field. Lookups by name raise ``UnknownPlacementError`` naming what
+is known.
+"""
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 PLACEMENTS_FILE = Path(__file__).with_name("platform_placements.toml")
+SETTINGS_CATEGORY = "placements"
+FORMATS = ("jpeg", "png", "webp")
+MAX_SIDE = 8192
 
 
 @dataclass(frozen=True)
@@ -28,25 +41,115 @@ class UnknownPlacementError(LookupError):
     pass
 
 
+class PlacementSettingError(ValueError):
+    """A system_settings override that cannot be applied; the message names the key."""
+
+
+class _Override(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    width: int | None = Field(default=None, gt=0, le=MAX_SIDE)
+    height: int | None = Field(default=None, gt=0, le=MAX_SIDE)
+    max_bytes: int | None = Field(default=None, gt=0)
+    formats: tuple[str, ...] | None = Field(default=None, min_length=1)
+    primary: bool | None = None
+    safe_area_px: dict[str, int] | None = None
+
+    def fields(self) -> dict:
+        return self.model_dump(exclude_none=True)
+
+
 @cache
 def all_placements() -> tuple[Placement, ...]:
     raw = tomllib.loads(PLACEMENTS_FILE.read_text())["placement"]
     return tuple(Placement(**{**row, "formats": tuple(row["formats"])}) for row in raw)
 
 
-def platforms() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.platform for p in all_placements()))
+def platforms(placements: Sequence[Placement] | None = None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.platform for p in placements or all_placements()))
 
 
-def placements_for(platform: str) -> tuple[Placement, ...]:
-    found = tuple(p for p in all_placements() if p.platform == platform)
+def placements_for(
+    platform: str, placements: Sequence[Placement] | None = None
+) -> tuple[Placement, ...]:
+    known = placements or all_placements()
+    found = tuple(p for p in known if p.platform == platform)
     if not found:
         raise UnknownPlacementError(
-            f"unknown platform {platform!r}; known platforms: {', '.join(platforms())}"
+            f"unknown platform {platform!r}; known platforms: {', '.join(platforms(known))}"
         )
     return found
 
 
-def primary_placement(platform: str) -> Placement:
+def find_placement(
+    platform: str, placement: str, placements: Sequence[Placement] | None = None
+) -> Placement:
+    """The placement named ``platform``.``placement``, or a clear UnknownPlacementError."""
+    candidates = placements_for(platform, placements)
+    for candidate in candidates:
+        if candidate.placement == placement:
+            return candidate
+    names = ", ".join(p.placement for p in candidates)
+    raise UnknownPlacementError(
+        f"unknown placement {placement!r} for {platform}; its placements: {names}"
+    )
+
+
+def primary_placement(platform: str, placements: Sequence[Placement] | None = None) -> Placement:
     """The placement a platform's master image is generated at."""
-    return next(p for p in placements_for(platform) if p.primary)
+    found = placements_for(platform, placements)
+    return next((p for p in found if p.primary), found[0])
+
+
+def with_overrides(
+    overrides: Mapping[str, object], base: Sequence[Placement] | None = None
+) -> tuple[Placement, ...]:
+    """``base`` (default: the file) with system_settings overrides applied per key."""
+    result = {p.key: p for p in base or all_placements()}
+    for key, value in sorted(overrides.items()):
+        platform, dot, name = key.partition(".")
+        if not dot or not platform or not name:
+            raise PlacementSettingError(
+                f"placements setting {key!r}: the key must be '<platform>.<placement>'"
+            )
+        changes = _validated(key, value)
+        if key in result:
+            result[key] = replace(result[key], **changes)
+            continue
+        missing = [f for f in ("width", "height", "max_bytes", "formats") if f not in changes]
+        if missing:
+            raise PlacementSettingError(
+                f"placements setting {key!r} names no known placement; a new placement needs "
+                f"{', '.join(missing)} (known: {', '.join(sorted(result))})"
+            )
+        result[key] = Placement(platform=platform, placement=name, **changes)
+    return tuple(result.values())
+
+
+def _validated(key: str, value: object) -> dict:
+    if not isinstance(value, Mapping):
+        raise PlacementSettingError(
+            f"placements setting {key!r} must be an object of fields, got {value!r:.80}"
+        )
+    try:
+        changes = _Override.model_validate(value).fields()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "value"
+        raise PlacementSettingError(
+            f"placements setting {key!r}: {where}: {error['msg']}"
+        ) from None
+    unknown = set(changes.get("formats", ())) - set(FORMATS)
+    if unknown:
+        raise PlacementSettingError(
+            f"placements setting {key!r}: formats: unknown {sorted(unknown)}; "
+            f"known: {', '.join(FORMATS)}"
+        )
+    sides = changes.get("safe_area_px", {})
+    bad = {k: v for k, v in sides.items() if k not in ("top", "bottom", "left", "right") or v < 0}
+    if bad:
+        raise PlacementSettingError(
+            f"placements setting {key!r}: safe_area_px: bad bands {bad} "
+            "(sides top, bottom, left, right; pixels >= 0)"
+        )
+    return changes

@@ -10,7 +10,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Engine, text
 
 from assets.generation.definitions import generated_assets
-from pipeline_defs.jobs import generation_run_config
+from pipeline_defs.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
@@ -24,7 +24,7 @@ def generate(world, request_ids: list, *, provider: str = "local", force: bool =
             "image_store": ImageStoreResource(root=str(world.media)),
             "image_provider": ImageProviderResource(default_provider=provider),
         },
-        run_config=generation_run_config([str(i) for i in request_ids], force=force),
+        run_config={"ops": generated_assets_config([str(i) for i in request_ids], force=force)},
         raise_on_error=False,
     )
 

@@ -8,7 +8,7 @@ from dagster import materialize
 from sqlalchemy import text
 
 from assets.generation.definitions import generated_assets
-from pipeline_defs.jobs import generation_run_config
+from pipeline_defs.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
@@ -77,7 +77,7 @@ def _run(world, request_ids, *, force: bool = False):
                 freepik_download_schemes=["http"],
             ),
         },
-        run_config=generation_run_config([str(i) for i in request_ids], force=force),
+        run_config={"ops": generated_assets_config([str(i) for i in request_ids], force=force)},
     )
 
 

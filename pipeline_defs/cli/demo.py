@@ -6,8 +6,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline_defs.cli.requests import pending_batches, run_generation
+from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
+from pipeline_defs.jobs import COMPLIANCE_JOB_NAME
 from resources.database import DatabaseResource
 from resources.database_url import database_url, redact
 from resources.sql_files import sql
@@ -44,7 +45,9 @@ def demo() -> None:
 
     pending = _state()["submitted"]
     cost, sheets = _generate_pending(pending) if pending else (0.0, [])
-    # compliance, variants, approvals and analytics join here as their stages land
+    # images left unscored by an earlier, interrupted demo
+    run_job(COMPLIANCE_JOB_NAME, {})
+    # generation runs score their images too; variants, approvals and analytics join here
 
     state = _state()
     summary = Table(title="demo summary", show_header=False)
@@ -53,6 +56,10 @@ def demo() -> None:
         ", ".join(f"{status} {n}" for status, n in (state["requests_by_status"] or {}).items()),
     )
     summary.add_row("master images", f"{state['images']:,} ({state['image_bytes'] / 1e6:.1f} MB)")
+    summary.add_row(
+        "compliance verdicts",
+        ", ".join(f"{verdict} {n}" for verdict, n in (state["images_by_verdict"] or {}).items()),
+    )
     summary.add_row("provider cost of this run", f"{cost:.4f} USD")
     for sheet in sheets:
         summary.add_row("contact sheet", sheet)

@@ -23,26 +23,32 @@ def _instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool, dict]:
-    """Run content_generation in-process; (success, the generated_assets metadata)."""
+def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
+    """Run a job of the code location in-process; (success, metadata per asset)."""
     # imported here so that `socialpipe db …` does not pay for loading the pipeline
     from pipeline_defs.definitions import defs
-    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
 
-    job = defs.resolve_job_def(GENERATION_JOB_NAME)
-    result = job.execute_in_process(
-        # the summary table is the CLI's report; the run's event log stays for the UI
-        run_config={
-            **generation_run_config(request_ids, force=force),
-            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-        },
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        # the CLI prints its own summary; the run's event log stays for the UI
+        run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=_instance(),
         raise_on_error=False,
     )
     metadata = {}
-    for materialization in result.asset_materializations_for_node("generated_assets"):
-        metadata = {key: value.value for key, value in materialization.metadata.items()}
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        metadata[materialization.asset_key.to_user_string()] = {
+            key: value.value for key, value in materialization.metadata.items()
+        }
     return result.success, metadata
+
+
+def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool, dict]:
+    """Generate and score requests; (success, the generated_assets metadata)."""
+    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
+
+    ok, metadata = run_job(GENERATION_JOB_NAME, generation_run_config(request_ids, force=force))
+    return ok, metadata.get("generated_assets", {})
 
 
 def pending_batches(batch_size: int):

@@ -1,8 +1,14 @@
--- The demo's closing summary: requests by status and what generation produced.
+-- The demo's closing summary: requests by status, images made, how they scored.
 with by_status as (
     select status, count(*) as requests
     from content_requests
     group by status
+),
+
+by_verdict as (
+    select validation_status, count(*) as images
+    from generated_assets
+    group by validation_status
 ),
 
 images as (
@@ -13,6 +19,8 @@ images as (
 select
     (select jsonb_object_agg(status, requests order by requests desc) from by_status)
         as requests_by_status,
+    (select jsonb_object_agg(validation_status, images order by images desc) from by_verdict)
+        as images_by_verdict,
     (select images from images) as images,
     (select bytes from images) as image_bytes,
     (select count(*) from content_requests where status in ('submitted', 'queued')) as submitted

@@ -1,0 +1,103 @@
+"""`socialpipe variants render`: every placement of a platform from any image, offline.
+
+The same renderer as the `asset_variants` asset, without the database: the
+placements come from assets/platform_placements.toml.
+"""
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Platform variants.", no_args_is_help=True)
+console = Console()
+
+
+@app.callback()
+def main() -> None:
+    """Platform variants: crops, sizes and byte limits of every placement (DESIGN §6)."""
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=code)
+
+
+@app.command()
+def render(
+    image: Path = typer.Argument(..., help="The source image (JPEG, PNG, WebP, GIF or TIFF)."),
+    platform: str = typer.Option(..., "--platform", help="Platform whose placements to render."),
+    zones: Path | None = typer.Option(
+        None,
+        "--zones",
+        help="JSON zones to keep whole: a list of {name, x, y, width, height}, or a template "
+        "with text_zones/image_zones. Without it the crop is content-aware.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Folder for the renditions (created)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the renditions as JSON."),
+    misfit: str = typer.Option(
+        "extend", help="Zones no crop can hold: extend (edge fill) or crop (cut the least)."
+    ),
+    interesting: str = typer.Option(
+        "attention", help="Framing without zones: attention, entropy or centre."
+    ),
+) -> None:
+    """Render every placement of PLATFORM from IMAGE, as JPEG (PNG if transparent) and WebP."""
+    from assets.placements import UnknownPlacementError, placements_for
+    from assets.variants.decode import VariantInputError
+    from assets.variants.encode import RenditionError
+    from assets.variants.render import RenderOptions, render_variants
+    from assets.variants.zones import ZonesFileError, read_zones_file
+
+    try:
+        targets = placements_for(platform)
+        options = RenderOptions(misfit=misfit, interesting=interesting)
+        boxes, canvas = read_zones_file(zones) if zones else ([], None)
+    except (UnknownPlacementError, ZonesFileError, ValueError) as error:
+        raise _fail(str(error), code=2) from None
+    try:
+        data = image.read_bytes()
+    except OSError as error:
+        raise _fail(f"cannot read {image}: {error.strerror or error}", code=2) from None
+    try:
+        rendered = render_variants(data, targets, boxes, options, zone_canvas=canvas)
+    except (VariantInputError, RenditionError) as error:
+        raise _fail(f"{image}: {error}") from None
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for rendition in rendered.renditions:
+        path = out / f"{image.stem}-{platform}-{rendition.placement}.{rendition.extension}"
+        path.write_bytes(rendition.data)
+        rows.append(
+            {
+                "placement": rendition.placement,
+                "format": rendition.format,
+                "width": rendition.width,
+                "height": rendition.height,
+                "bytes": len(rendition.data),
+                "quality": rendition.quality,
+                "quality_score": rendition.quality_score,
+                "path": str(path),
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for note in rendered.notes:
+        console.print(f"note: {note}")
+    table = Table(title=f"{len(rows)} rendition(s) of {image.name} for {platform}")
+    for column in ("placement", "format", "pixels", "KB", "quality", "SSIM", "file"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["placement"],
+            row["format"],
+            f"{row['width']}×{row['height']}",
+            f"{row['bytes'] / 1024:.0f}",
+            str(row["quality"] or "lossless"),
+            f"{row['quality_score']:.4f}",
+            Path(row["path"]).name,
+        )
+    console.print(table)
