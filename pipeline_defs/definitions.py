@@ -5,7 +5,8 @@ from dagster import Definitions
 from assets.approvals.definitions import approval_assets, approval_jobs, approval_schedules
 from assets.compliance import definitions as compliance
 from assets.generation import definitions as generation
-from pipeline_defs.jobs import compliance_scoring, content_generation
+from assets.variants import definitions as variants
+from pipeline_defs.jobs import content_generation, content_processing
 from pipeline_defs.sensors import RequestQueueResource, content_request_sensor
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
@@ -19,10 +20,11 @@ defs = Definitions(
         generation.content_requests,
         generation.generated_assets,
         compliance.asset_compliance,
+        variants.asset_variants,
         *approval_assets,
     ],
-    asset_checks=[compliance.no_rejected_assets_pass_through],
-    jobs=[content_generation, compliance_scoring, *approval_jobs],
+    asset_checks=[compliance.no_rejected_assets_pass_through, *variants.VARIANT_CHECKS],
+    jobs=[content_generation, content_processing, *approval_jobs],
     schedules=[*approval_schedules],
     sensors=[content_request_sensor],
     resources={

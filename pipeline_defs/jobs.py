@@ -1,18 +1,31 @@
-"""Jobs: what a run materializes."""
+"""Jobs: what a run materializes.
+
+content_generation is the main job: for the requests in its run config it makes the
+master images, scores them, renders every placement and routes the request into its
+approval workflow. content_processing does the last three for whatever is waiting.
+"""
 
 from dagster import AssetSelection, define_asset_job
 
+from assets.approvals.definitions import content_approvals
 from assets.compliance.definitions import asset_compliance
 from assets.generation.definitions import generated_assets
+from assets.variants.definitions import asset_variants
 
 GENERATION_JOB_NAME = "content_generation"
+PROCESSING_JOB_NAME = "content_processing"
+DOWNSTREAM_OF_GENERATION = (asset_compliance, asset_variants, content_approvals)
 
-# Run config names the requests (the sensor fills it; a person can launch it from the
-# launchpad for any request): generation makes their images, compliance scores them.
 content_generation = define_asset_job(
     GENERATION_JOB_NAME,
-    selection=AssetSelection.assets(generated_assets, asset_compliance),
-    description="Generate and score the master images of the content requests in the run config.",
+    selection=AssetSelection.assets(generated_assets, *DOWNSTREAM_OF_GENERATION),
+    description="Generate, score, render and route the content requests in the run config.",
+)
+
+content_processing = define_asset_job(
+    PROCESSING_JOB_NAME,
+    selection=AssetSelection.assets(*DOWNSTREAM_OF_GENERATION),
+    description="Score pending images, render missing variants and route scored requests.",
 )
 
 
@@ -21,19 +34,9 @@ def generated_assets_config(request_ids: list[str], *, force: bool = False) -> d
 
 
 def generation_run_config(request_ids: list[str], *, force: bool = False) -> dict:
-    return {
-        "ops": {
-            **generated_assets_config(request_ids, force=force),
-            "asset_compliance": {"config": {"request_ids": request_ids}},
-        }
+    # every stage of the run works on the same requests
+    downstream = {
+        step.key.to_user_string(): {"config": {"request_ids": request_ids}}
+        for step in DOWNSTREAM_OF_GENERATION
     }
-
-
-COMPLIANCE_JOB_NAME = "compliance_scoring"
-
-# Scores every image still pending (or, with request ids in its config, those requests').
-compliance_scoring = define_asset_job(
-    COMPLIANCE_JOB_NAME,
-    selection=AssetSelection.assets(asset_compliance),
-    description="Score generated images still pending against their brand kits.",
-)
+    return {"ops": {**generated_assets_config(request_ids, force=force), **downstream}}

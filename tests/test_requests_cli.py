@@ -18,7 +18,7 @@ def _env(url: str, media) -> dict[str, str]:
     return env
 
 
-def test_process_by_id_generates_and_prints_a_json_summary(demo_world):
+def test_process_by_id_runs_the_main_job_and_prints_a_json_summary(demo_world):
     with demo_world.engine.connect() as conn:
         source = conn.execute(
             text("select id from content_requests where status = 'submitted' order by id limit 1")
@@ -34,8 +34,20 @@ def test_process_by_id_generates_and_prints_a_json_summary(demo_world):
     )
     (row,) = json.loads(result.stdout)
     assert row["id"] == str(request_id)
-    assert row["status"] == "generated" and row["images"] >= 1 and row["calls"] == 1
-    assert request_row(demo_world.engine, request_id)["status"] == "generated"
+    # the job runs the whole chain: generated, scored, rendered, routed for approval
+    assert row["status"] in ("awaiting_approval", "approved"), row
+    assert row["images"] >= 1 and row["calls"] == 1
+    with demo_world.engine.connect() as conn:
+        verdicts, variants = conn.execute(
+            text(
+                "select count(*) filter (where g.validation_status <> 'pending'), "
+                "(select count(*) from asset_variants v join generated_assets a "
+                " on a.id = v.parent_asset_id where a.content_request_id = :id) "
+                "from generated_assets g where g.content_request_id = :id"
+            ),
+            {"id": request_id},
+        ).one()
+    assert verdicts == row["images"] and variants > 0
 
 
 def test_process_pending_claims_every_waiting_request_and_reports_failures(make_database, tmp_path):

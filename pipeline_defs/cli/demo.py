@@ -8,7 +8,7 @@ from rich.table import Table
 
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
-from pipeline_defs.jobs import COMPLIANCE_JOB_NAME
+from pipeline_defs.jobs import PROCESSING_JOB_NAME
 from resources.database import DatabaseResource
 from resources.database_url import database_url, redact
 from resources.sql_files import sql
@@ -45,8 +45,8 @@ def demo() -> None:
 
     pending = _state()["submitted"]
     cost, sheets = _generate_pending(pending) if pending else (0.0, [])
-    # images left unscored by an earlier, interrupted demo
-    run_job(COMPLIANCE_JOB_NAME, {})
+    # whatever an earlier, interrupted demo left unscored, unrendered or unrouted
+    run_job(PROCESSING_JOB_NAME, {})
     # generation runs score their images too; variants, approvals and analytics join here
 
     state = _state()
@@ -59,6 +59,11 @@ def demo() -> None:
     summary.add_row(
         "compliance verdicts",
         ", ".join(f"{verdict} {n}" for verdict, n in (state["images_by_verdict"] or {}).items()),
+    )
+    summary.add_row("variants", f"{state['variants']:,} ({state['variant_bytes'] / 1e6:.1f} MB)")
+    summary.add_row(
+        "approvals",
+        ", ".join(f"{status} {n}" for status, n in (state["approvals_by_status"] or {}).items()),
     )
     summary.add_row("provider cost of this run", f"{cost:.4f} USD")
     for sheet in sheets:

@@ -11,6 +11,17 @@ by_verdict as (
     group by validation_status
 ),
 
+variants as (
+    select count(*) as variants, coalesce(sum(file_size_bytes), 0) as bytes
+    from asset_variants
+),
+
+approvals as (
+    select status, count(*) as approvals
+    from content_approvals
+    group by status
+),
+
 images as (
     select count(*) as images, coalesce(sum(file_size_bytes), 0) as bytes
     from generated_assets
@@ -23,4 +34,8 @@ select
         as images_by_verdict,
     (select images from images) as images,
     (select bytes from images) as image_bytes,
+    (select variants from variants) as variants,
+    (select bytes from variants) as variant_bytes,
+    (select jsonb_object_agg(status, approvals order by approvals desc) from approvals)
+        as approvals_by_status,
     (select count(*) from content_requests where status in ('submitted', 'queued')) as submitted

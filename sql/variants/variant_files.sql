@@ -1,0 +1,3 @@
+select file_path
+from asset_variants
+where parent_asset_id = :asset_id
