@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from assets.analytics import definitions as analytics
 from assets.approvals.definitions import approval_assets, approval_jobs, approval_schedules
 from assets.compliance import definitions as compliance
 from assets.generation import definitions as generation
@@ -22,10 +23,15 @@ defs = Definitions(
         compliance.asset_compliance,
         variants.asset_variants,
         *approval_assets,
+        *analytics.analytics_assets,
     ],
-    asset_checks=[compliance.no_rejected_assets_pass_through, *variants.VARIANT_CHECKS],
-    jobs=[content_generation, content_processing, *approval_jobs],
-    schedules=[*approval_schedules],
+    asset_checks=[
+        compliance.no_rejected_assets_pass_through,
+        *variants.VARIANT_CHECKS,
+        *analytics.analytics_checks,
+    ],
+    jobs=[content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs],
+    schedules=[*approval_schedules, *analytics.analytics_schedules],
     sensors=[content_request_sensor],
     resources={
         # every resource reads its environment at run time (README "Configuration"):
@@ -34,5 +40,6 @@ defs = Definitions(
         "image_store": ImageStoreResource(),
         "image_provider": ImageProviderResource(),
         "request_queue": RequestQueueResource(),
+        **analytics.analytics_resources,
     },
 )

@@ -2,7 +2,7 @@
 
 import typer
 
-from pipeline_defs.cli import approvals, compliance, db, demo, requests, seed, variants
+from pipeline_defs.cli import analytics, approvals, compliance, db, demo, requests, seed, variants
 
 app = typer.Typer(
     help="Social media content visual pipeline: database, demo data and pipeline runs.",
@@ -15,4 +15,5 @@ app.add_typer(requests.app, name="requests")
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(compliance.app, name="compliance")
 app.add_typer(variants.app, name="variants")
+app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)

@@ -231,3 +231,32 @@ def export_demo_metrics() -> None:
     folder = MetricsSourceResource().resolved_folder()
     for path in write_demo_metrics_export(DatabaseResource().get_engine(), folder):
         console.print(f"wrote {path}")
+
+
+def backfill_demo() -> RunReport | None:
+    """Export the demo's platform metrics, then its 90 days of analytics in one run
+    (None when no demo is loaded). For `socialpipe demo`."""
+    from pipeline_defs.demo_data.metrics_export import (
+        demo_history_days,
+        write_demo_metrics_export,
+    )
+    from resources.database import DatabaseResource
+    from resources.metrics_source import MetricsSourceResource
+
+    engine = DatabaseResource().get_engine()
+    days = demo_history_days(engine)
+    if days is None:
+        return None
+    write_demo_metrics_export(engine, MetricsSourceResource().resolved_folder())
+    return run_days(*days)
+
+
+@app.command("demo")
+def demo() -> None:
+    """Backfill the loaded demo's 90 days (platform metrics export included), in one run."""
+    report = backfill_demo()
+    if report is None:
+        raise typer.BadParameter("no demo data loaded: run `socialpipe seed demo` first")
+    _print(report)
+    if not report.success or report.failed_checks:
+        raise typer.Exit(code=1)

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline_defs.cli.analytics import backfill_demo
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
 from pipeline_defs.jobs import PROCESSING_JOB_NAME
@@ -47,6 +48,8 @@ def demo() -> None:
     cost, sheets = _generate_pending(pending) if pending else (0.0, [])
     # whatever an earlier, interrupted demo left unscored, unrendered or unrouted
     run_job(PROCESSING_JOB_NAME, {})
+    with console.status("analytics: backfilling the demo's 90 days in one run"):
+        analytics = backfill_demo()
     # generation runs score their images too; variants, approvals and analytics join here
 
     state = _state()
@@ -65,6 +68,13 @@ def demo() -> None:
         "approvals",
         ", ".join(f"{status} {n}" for status, n in (state["approvals_by_status"] or {}).items()),
     )
+    if analytics is not None:
+        failed = len(analytics.failed_checks) + len(analytics.failed_steps)
+        summary.add_row(
+            "daily analytics",
+            f"{analytics.first_day} … {analytics.last_day}: {len(analytics.assets)} assets, "
+            f"{len(analytics.checks)} checks, {failed} failed",
+        )
     summary.add_row("provider cost of this run", f"{cost:.4f} USD")
     for sheet in sheets:
         summary.add_row("contact sheet", sheet)

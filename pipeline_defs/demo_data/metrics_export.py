@@ -13,12 +13,15 @@ import io
 import json
 import os
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from assets.analytics.metrics import FIELDS
 from pipeline_defs.demo_data.catalog import ORGANIZATIONS
+from pipeline_defs.demo_data.ids import HISTORY_DAYS
+from pipeline_defs.demo_data.settings import ANCHOR_CATEGORY, ANCHOR_KEY
 from pipeline_defs.demo_data.tenants import organization_id
 
 CSV_PLATFORMS = ("facebook", "instagram", "linkedin", "pinterest")
@@ -33,6 +36,24 @@ DEMO_METRICS = text("""
       and external_post_id is not null
     order by performance_date, platform, external_post_id
 """)
+
+
+HISTORY_END = text(
+    "select setting_value #>> '{}' from system_settings "
+    "where category = :category and setting_key = :key"
+)
+
+
+def demo_history_days(engine: Engine) -> tuple[date, date] | None:
+    """The first and last day of the loaded demo history (None: no demo loaded)."""
+    with engine.connect() as conn:
+        stored = conn.execute(
+            HISTORY_END, {"category": ANCHOR_CATEGORY, "key": ANCHOR_KEY}
+        ).scalar_one_or_none()
+    if stored is None:
+        return None
+    last = date.fromisoformat(stored)
+    return last - timedelta(days=HISTORY_DAYS - 1), last
 
 
 def _atomic_write(path: Path, content: str) -> None:

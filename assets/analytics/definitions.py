@@ -1,0 +1,276 @@
+"""The daily analytics stage in Dagster: one asset per SQL model, the metrics ingestion,
+their great-expectations checks, the daily job and its 01:00 UTC schedule.
+
+Every model in dbt_like_models/ becomes an asset here, its dependencies read from its
+SQL (assets.analytics.models); a broken model stops the definitions from loading with
+an error naming its file. Partitioned assets backfill in a single run: the asset sees
+the whole range as `context.partition_time_window` and writes it with one delete and
+one insert.
+
+Registered in pipeline_defs/definitions.py through the lists at the bottom.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import (
+    AssetChecksDefinition,
+    AssetDep,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSelection,
+    AssetSpec,
+    BackfillPolicy,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    MetadataValue,
+    TimeWindowPartitionMapping,
+    asset,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+)
+
+from assets.analytics import checks
+from assets.analytics.ingest import IngestResult, ingest_metrics
+from assets.analytics.models import (
+    MODELS_DIR,
+    Dependency,
+    Model,
+    display_path,
+    downstream_models,
+    load_models,
+    resolve_dependencies,
+)
+from assets.analytics.partitions import as_window, daily_partitions
+from assets.analytics.reports import markdown_table, records_table
+from assets.analytics.runner import ModelRun, run_model
+from resources.database import DatabaseResource
+from resources.metrics_source import MetricsSourceResource
+
+ANALYTICS_GROUP = "analytics"
+JOB_NAME = "analytics_daily"
+CONTENT_ANALYTICS = AssetKey("content_analytics")
+
+# Tables no asset of this code location writes, shown in the lineage as external assets.
+# Any other table a model reads is a dependency on the asset of the same name
+# (generation's generated_assets, content_requests, content_templates ...).
+SOURCE_SPECS = {
+    "api_usage": AssetSpec(
+        "api_usage",
+        description="Every image-provider call with its cost (table api_usage), written by "
+        "the generation stage as it calls providers.",
+        group_name=ANALYTICS_GROUP,
+        kinds={"postgres"},
+        deps=["generated_assets"],
+    ),
+}
+PLATFORM_METRICS = AssetSpec(
+    "platform_metrics",
+    description="Platform metrics export files (CSV or JSON lines) in the metrics folder "
+    "(resource metrics_source; .data/metrics by default).",
+    group_name=ANALYTICS_GROUP,
+    kinds={"csv", "json"},
+)
+
+
+def _model_metadata(run: ModelRun) -> dict:
+    metadata = {
+        "target_table": run.target_table,
+        "rows_now": run.rows_now,
+        "rows_written": run.rows_written,
+        "rows_inserted": run.rows_inserted,
+        "rows_updated": run.rows_updated,
+        "rows_deleted": run.rows_deleted,
+        "rows_unchanged": run.rows_unchanged,
+        "seconds": round(run.seconds, 3),
+        "preview": MetadataValue.md(markdown_table(run.preview)),
+    }
+    if run.window is not None:
+        metadata["window"] = str(run.window)
+        metadata["partitions"] = run.window.day_count
+    return metadata
+
+
+def _partition_mapping(model: Model, dep: Dependency, partitioned: set[str]):
+    if not (model.partitioned and dep.asset in partitioned) or model.lookback_days == 1:
+        return None
+    # partition D reads the upstream partitions D-(n-1) .. D
+    return TimeWindowPartitionMapping(start_offset=1 - model.lookback_days, end_offset=0)
+
+
+def model_asset(
+    model: Model,
+    deps: list[Dependency],
+    partitions_def: DailyPartitionsDefinition,
+    partitioned: set[str],
+) -> AssetsDefinition:
+    """The Dagster asset that runs ``model`` (dbt_like_models/<name>.sql)."""
+
+    @asset(
+        name=model.name,
+        description=model.description,
+        group_name=ANALYTICS_GROUP,
+        kinds={"postgres", "sql"},
+        deps=[
+            AssetDep(dep.asset, partition_mapping=_partition_mapping(model, dep, partitioned))
+            for dep in deps
+        ],
+        partitions_def=partitions_def if model.partitioned else None,
+        backfill_policy=BackfillPolicy.single_run() if model.partitioned else None,
+        code_version=model.code_version,
+        metadata={
+            "model": MetadataValue.path(display_path(model.sql_path)),
+            "target_table": model.target_table,
+            "unique_key": ", ".join(model.unique_key),
+            "write": model.write,
+            **({"partition_column": model.partition_column} if model.partitioned else {}),
+        },
+    )
+    def _asset(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult:
+        window = as_window(context.partition_time_window) if model.partitioned else None
+        run = run_model(database.get_engine(), model, window)
+        context.log.info(
+            f"{model.name}{f' {window}' if window else ''}: {run.rows_now} row(s): "
+            f"{run.rows_inserted} inserted, {run.rows_updated} updated, "
+            f"{run.rows_deleted} deleted, {run.rows_unchanged} unchanged"
+        )
+        return MaterializeResult(metadata=_model_metadata(run))
+
+    return _asset
+
+
+def _ingest_metadata(result: IngestResult) -> dict:
+    metadata = {
+        "window": str(result.window),
+        "partitions": result.window.day_count,
+        "files": len(result.files),
+        "rows_read": result.rows_read,
+        "rows_inserted": result.inserted,
+        "rows_updated": result.updated,
+        "rows_unchanged": result.unchanged,
+        "rows_malformed": len(result.malformed),
+        "rows_unmatched": len(result.unmatched),
+        "rows_superseded": result.superseded,
+        "rows_now": result.rows_in_window,
+        "seconds": round(result.seconds, 3),
+        "preview": MetadataValue.md(markdown_table(result.preview)),
+    }
+    if result.malformed:
+        metadata["malformed"] = MetadataValue.md(
+            records_table(["row", "reason"], [(m.source, m.reason) for m in result.malformed])
+        )
+    if len(result.unmatched):
+        metadata["unmatched"] = MetadataValue.md(markdown_table(result.unmatched))
+    return metadata
+
+
+def content_analytics_asset(partitions_def: DailyPartitionsDefinition) -> AssetsDefinition:
+    @asset(
+        key=CONTENT_ANALYTICS,
+        description="Daily platform metrics per generated image (content_analytics, "
+        "measurement_period 'daily'), from the metrics export files, matched to the images "
+        "by their post ids. engagement_rate = (likes + shares + comments + saves) / "
+        "impressions, click_through_rate = clicks / impressions, null without impressions. "
+        "Malformed rows are counted, listed and skipped.",
+        group_name=ANALYTICS_GROUP,
+        kinds={"postgres", "python"},
+        deps=[PLATFORM_METRICS.key, "generated_assets"],
+        partitions_def=partitions_def,
+        backfill_policy=BackfillPolicy.single_run(),
+        metadata={"target_table": "content_analytics", "partition_column": "performance_date"},
+    )
+    def content_analytics(
+        context: AssetExecutionContext,
+        database: DatabaseResource,
+        metrics_source: MetricsSourceResource,
+    ) -> MaterializeResult:
+        window = as_window(context.partition_time_window)
+        result = ingest_metrics(database.get_engine(), metrics_source.read(window), window)
+        if result.malformed:
+            context.log.warning(
+                f"{len(result.malformed)} malformed metrics row(s) skipped, e.g. "
+                f"{result.malformed[0].source}: {result.malformed[0].reason}"
+            )
+        if len(result.unmatched):
+            context.log.warning(f"{len(result.unmatched)} metrics row(s) match no image")
+        return MaterializeResult(metadata=_ingest_metadata(result))
+
+    return content_analytics
+
+
+@dataclass(frozen=True)
+class Analytics:
+    models: list[Model]
+    assets: list[AssetsDefinition | AssetSpec]
+    checks: list[AssetChecksDefinition]
+    partitions_def: DailyPartitionsDefinition
+
+    @property
+    def materializable_keys(self) -> list[AssetKey]:
+        return [a.key for a in self.assets if isinstance(a, AssetsDefinition)]
+
+
+def build_analytics(
+    models_dir: Path = MODELS_DIR, partitions_def: DailyPartitionsDefinition | None = None
+) -> Analytics:
+    """Assets and checks for the models in ``models_dir`` (raises ModelError on a broken one)."""
+    partitions_def = partitions_def or daily_partitions()
+    models = load_models(models_dir)
+    deps = resolve_dependencies(models, owners={"content_analytics": "content_analytics"})
+    partitioned = {"content_analytics", *(m.name for m in models if m.partitioned)}
+    readers = downstream_models(deps)
+    sources = sorted({d.table for ds in deps.values() for d in ds if d.table in SOURCE_SPECS})
+    model_assets = [model_asset(m, deps[m.name], partitions_def, partitioned) for m in models]
+    model_checks = [
+        checks.model_expectations_check(m, partitions_def, blocking=bool(readers.get(m.name)))
+        for m in models
+    ]
+    reconciliations = [
+        checks.usage_reconciliation_check(m, partitions_def, blocking=bool(readers.get(m.name)))
+        for m in models
+        if m.target_table == "daily_usage_summaries"
+    ]
+    return Analytics(
+        models=models,
+        assets=[
+            *(SOURCE_SPECS[name] for name in sources),
+            PLATFORM_METRICS,
+            content_analytics_asset(partitions_def),
+            *model_assets,
+        ],
+        checks=[
+            # the rollups and template performance read the daily metrics: block them
+            checks.content_analytics_check(
+                CONTENT_ANALYTICS, partitions_def, blocking=bool(readers.get("content_analytics"))
+            ),
+            *model_checks,
+            *reconciliations,
+        ],
+        partitions_def=partitions_def,
+    )
+
+
+ANALYTICS = build_analytics()
+
+analytics_daily = define_asset_job(
+    JOB_NAME,
+    selection=AssetSelection.assets(*ANALYTICS.materializable_keys),
+    description="The daily analytics for a day, or a range of days in one run (backfills): "
+    "platform metrics, usage summaries, brand compliance, weekly rollups, template "
+    "performance, with their checks.",
+)
+analytics_daily_schedule = build_schedule_from_partitioned_job(
+    analytics_daily,
+    name="analytics_daily_schedule",
+    description="Yesterday's analytics, every day at 01:00 UTC.",
+    hour_of_day=1,
+    minute_of_hour=0,
+)
+
+analytics_assets = ANALYTICS.assets
+analytics_checks = ANALYTICS.checks
+analytics_jobs = [analytics_daily]
+analytics_schedules = [analytics_daily_schedule]
+# `database` (DatabaseResource) is shared with the other stages
+analytics_resources = {"metrics_source": MetricsSourceResource()}

@@ -1,0 +1,285 @@
+"""Run an analytics model over a partition window: the SQL its Dagster asset executes.
+
+Plain SQLAlchemy, no Dagster, so tests and the benchmark call it directly. Statements
+are built with SQLAlchemy Core around the model's SELECT (identifiers quoted, bounds
+bound as parameters), never assembled from data.
+
+- replace_partition: one transaction, one set-based statement, after which the target
+  rows the model owns in the window are exactly the rows of its SELECT over the window:
+  new rows are inserted, changed rows updated, rows the SELECT no longer returns
+  deleted, and unchanged rows left alone. A single-run backfill of a year is that one
+  statement over 365 days. (Deleting the window and inserting it again gives the same
+  rows, but costs a re-run of a year ~3x more: each insert's unique check visits the
+  row the same transaction just deleted; docs/PERFORMANCE.md has the figures.)
+- update: one `update ... from (select ...)` by the unique key, touching only the rows
+  whose values change.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql import ColumnElement, TableClause
+
+from assets.analytics.models import Model
+
+# One round trip before the writes: timestamps are converted in UTC (the models say `at
+# time zone 'UTC'`; this guards any that do not); a short window turns JIT compilation
+# off (compiling took longer than one day's aggregation: ~50 ms); and two runs writing
+# the same model (a backfill and the schedule) take turns instead of colliding.
+PREPARE_TRANSACTION = text(
+    "select set_config('TimeZone', 'UTC', true), "
+    "set_config('jit', case when :short then 'off' else current_setting('jit') end, true), "
+    "pg_advisory_xact_lock(hashtextextended(:key, 0))"
+)
+# PostgreSQL never runs the SELECT of an INSERT in parallel; CREATE TABLE AS it does. A
+# window this long (a backfill) computes its rows into a temporary table first.
+STAGED_WINDOW_DAYS = 8
+STAGE_TABLE = "analytics_model_rows"
+STAGE_PREFIX = f"create temporary table {STAGE_TABLE} on commit drop as\n"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A partition window [start, end) in UTC; a day, or a range of days in one run."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        for bound in (self.start, self.end):
+            if bound.tzinfo is None or bound.utcoffset() != timedelta(0):
+                raise ValueError(f"partition bounds must be UTC datetimes, got {bound!r}")
+        if self.end <= self.start:
+            raise ValueError(f"empty window: {self.start} .. {self.end}")
+
+    @classmethod
+    def days(cls, first: date, last: date) -> "Window":
+        """The days ``first`` to ``last``, both included."""
+        start = datetime.combine(first, datetime.min.time(), UTC)
+        return cls(start, datetime.combine(last, datetime.min.time(), UTC) + timedelta(days=1))
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def end_day(self) -> date:
+        """The day after the window (exclusive bound)."""
+        return self.end.date()
+
+    @property
+    def day_count(self) -> int:
+        return (self.end_day - self.first_day).days
+
+    def parameters(self) -> dict[str, datetime]:
+        return {"partition_start": self.start, "partition_end": self.end}
+
+    def __str__(self) -> str:
+        last = self.end_day - timedelta(days=1)
+        if last == self.first_day:
+            return self.first_day.isoformat()
+        return f"{self.first_day} .. {last} ({self.day_count} days)"
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    model: str
+    target_table: str
+    window: Window | None
+    rows_inserted: int
+    rows_updated: int
+    rows_deleted: int
+    rows_now: int  # the rows the model owns in the window after the run
+    preview: pd.DataFrame
+    seconds: float
+
+    @property
+    def rows_written(self) -> int:
+        return self.rows_inserted + self.rows_updated
+
+    @property
+    def rows_unchanged(self) -> int:
+        return self.rows_now - self.rows_written
+
+
+def target_table(model: Model) -> TableClause:
+    return table(model.target_table, *(column(name) for name in model.columns))
+
+
+def owned_rows(model: Model, target: TableClause) -> ColumnElement[bool]:
+    """The target rows this model writes: its window of partition days (bound as
+    :first_day and :end_day, see `bounds`), within its scope."""
+    conditions = [target.c[name] == literal(value) for name, value in model.scope.items()]
+    if model.partitioned:
+        day = target.c[model.partition_column]
+        conditions += [
+            day >= bindparam("first_day", type_=Date()),
+            day < bindparam("end_day", type_=Date()),
+        ]
+    return and_(true(), *conditions)
+
+
+def bounds(window: Window | None) -> dict[str, date]:
+    return {"first_day": window.first_day, "end_day": window.end_day} if window else {}
+
+
+def model_select(model: Model):
+    """The model's SELECT as a SQLAlchemy selectable with its named columns."""
+    return text(model.sql).columns(*(column(name) for name in model.columns))
+
+
+def run_model(
+    engine: Engine, model: Model, window: Window | None = None, *, preview_rows: int = 5
+) -> ModelRun:
+    """Write the model's rows for ``window`` (None for an update model), in one transaction."""
+    if model.partitioned and window is None:
+        raise ValueError(f"model {model.name} is partitioned: give it a window")
+    started = time.perf_counter()
+    target = target_table(model)
+    with engine.begin() as conn:
+        short = window is not None and window.day_count < STAGED_WINDOW_DAYS
+        conn.execute(PREPARE_TRANSACTION, {"key": f"analytics/{model.name}", "short": short})
+        if model.partitioned:
+            inserted, updated, deleted, now = _replace_partition(conn, model, target, window)
+        else:
+            inserted, updated, deleted = 0, _update(conn, model, target), 0
+            now = conn.execute(select(func.count()).select_from(target)).scalar_one()
+        preview = preview_frame(conn, model, window, preview_rows)
+    return ModelRun(
+        model=model.name,
+        target_table=model.target_table,
+        window=window,
+        rows_inserted=inserted,
+        rows_updated=updated,
+        rows_deleted=deleted,
+        rows_now=int(now),
+        preview=preview,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _replace_partition(
+    conn: Connection, model: Model, target: TableClause, window: Window
+) -> tuple[int, int, int, int]:
+    """Make the window's owned rows equal the SELECT's: (inserted, updated, deleted, now)."""
+    staged = window.day_count >= STAGED_WINDOW_DAYS
+    if staged:
+        conn.execute(text(STAGE_PREFIX + model.sql), window.parameters())
+    key = (model.name, model.code_version, staged, conn.dialect.name)
+    if key not in _MERGE_SQL:
+        # compiled once per model: SQLAlchemy does not cache INSERT ... ON CONFLICT, and
+        # compiling it cost as much as a tenth of one day's run
+        compiled = _merge_statement(model, target, staged).compile(dialect=conn.dialect)
+        _MERGE_SQL[key] = (str(compiled), dict(compiled.params))
+    statement, defaults = _MERGE_SQL[key]
+    parameters = {**defaults, **bounds(window), **window.parameters()}
+    inserted, written, deleted, now = conn.exec_driver_sql(statement, parameters).one()
+    return inserted, written - inserted, deleted, now
+
+
+_MERGE_SQL: dict[tuple, tuple[str, dict]] = {}
+
+
+def _merge_statement(model: Model, target: TableClause, staged: bool):
+    """Upsert the SELECT's rows (changed ones only), delete the owned rows it lacks, and
+    count: one statement, data-modifying CTEs over the same snapshot."""
+    if staged:
+        rows = table(STAGE_TABLE, *(column(name) for name in model.columns))
+    else:
+        rows = model_select(model).cte("model_rows")
+    values = [name for name in model.columns if name not in model.unique_key]
+    upsert = pg_insert(target).from_select(
+        list(model.columns),
+        # in key order: the unique index is filled left to right, not at random
+        select(*(rows.c[name] for name in model.columns)).order_by(
+            *(rows.c[key] for key in model.unique_key)
+        ),
+    )
+    written = (
+        upsert.on_conflict_do_update(
+            index_elements=list(model.unique_key),
+            set_={name: upsert.excluded[name] for name in values},
+            # an unchanged row keeps its version: no write, no dead tuple, same id
+            where=tuple_(*(target.c[name] for name in values)).is_distinct_from(
+                tuple_(*(upsert.excluded[name] for name in values))
+            ),
+        )
+        .returning(literal_column("xmax = 0").label("inserted"))
+        .cte("written")
+    )
+    same_key = and_(*(rows.c[key] == target.c[key] for key in model.unique_key))
+    removed = (
+        sql_delete(target)
+        .where(owned_rows(model, target))
+        .where(~exists(select(literal(1)).select_from(rows).where(same_key)))
+        .returning(literal(1).label("deleted"))
+        .cte("removed")
+    )
+    return select(
+        select(func.count()).select_from(written).where(written.c.inserted).scalar_subquery(),
+        select(func.count()).select_from(written).scalar_subquery(),
+        select(func.count()).select_from(removed).scalar_subquery(),
+        select(func.count()).select_from(rows).scalar_subquery(),
+    )
+
+
+def _update(conn: Connection, model: Model, target: TableClause) -> int:
+    rows = model_select(model).subquery("model_rows")
+    values = [name for name in model.columns if name not in model.unique_key]
+    statement = (
+        update(target)
+        .values({name: rows.c[name] for name in values})
+        .where(*(target.c[key] == rows.c[key] for key in model.unique_key))
+        # unchanged rows are left alone: no new row versions, no updated_at churn
+        .where(
+            tuple_(*(target.c[name] for name in values)).is_distinct_from(
+                tuple_(*(rows.c[name] for name in values))
+            )
+        )
+    )
+    return conn.execute(statement).rowcount
+
+
+def partition_frame(conn: Connection, model: Model, window: Window | None) -> pd.DataFrame:
+    """The target rows the model owns in ``window`` (all of them for an update model)."""
+    target = target_table(model)
+    query = (
+        select(*(target.c[name] for name in model.columns))
+        .where(owned_rows(model, target))
+        .order_by(*(target.c[key] for key in model.unique_key))
+    )
+    return pd.read_sql(query, conn, params=bounds(window))
+
+
+def preview_frame(conn: Connection, model: Model, window: Window | None, rows: int) -> pd.DataFrame:
+    target = target_table(model)
+    query = (
+        select(*(target.c[name] for name in model.columns))
+        .where(owned_rows(model, target))
+        .order_by(*(target.c[key] for key in model.unique_key))
+        .limit(rows)
+    )
+    result = conn.execute(query, bounds(window))
+    return pd.DataFrame(result.all(), columns=list(result.keys()))

@@ -1,0 +1,252 @@
+"""great-expectations checks: they pass on good data, fail on bad data, and the blocking
+ones keep a bad day of metrics from flowing into the rollups."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from assets.analytics.checks import (
+    CONTENT_ANALYTICS_DERIVED,
+    CONTENT_ANALYTICS_EXPECTATIONS,
+    reconcile_usage,
+    reconciliation_expectations,
+)
+from assets.analytics.expectations import validate, with_derived_columns
+from assets.analytics.models import load_models
+from assets.analytics.runner import Window, partition_frame, run_model
+from resources.sql_files import sql
+
+pytest_plugins = ["tests.analytics_world"]
+
+MODELS = {model.name: model for model in load_models()}
+
+
+def _validate_model(name: str, frame: pd.DataFrame):
+    model = MODELS[name]
+    return validate(with_derived_columns(frame, model.derived_columns), model.expectations, name)
+
+
+def _failed(validation) -> set[tuple[str, str]]:
+    return {
+        (o.expectation.type, str(o.expectation.kwargs.get("column") or o.expectation.kwargs))
+        for o in validation.failed
+    }
+
+
+def test_model_suites_pass_on_the_backfilled_days(analytics_world, backfilled) -> None:
+    window = Window.days(analytics_world.first_day, analytics_world.last_day)
+    with analytics_world.engine.connect() as conn:
+        for name, model in MODELS.items():
+            frame = partition_frame(conn, model, window if model.partitioned else None)
+            validation = _validate_model(name, frame)
+            assert validation.success, validation.markdown()
+            assert validation.rows == len(frame) > 0
+
+
+def test_the_usage_suite_fails_on_bad_rows() -> None:
+    good = {
+        "organization_id": "a",
+        "usage_date": "2025-01-01",
+        "api_provider": "freepik",
+        "total_requests": 10,
+        "successful_requests": 8,
+        "failed_requests": 2,
+        "total_cost": Decimal("1.5"),
+        "total_tokens": 100,
+        "total_images_generated": 8,
+        "average_response_time_ms": 400,
+        "error_rate": Decimal("0.2"),
+    }
+    bad = [
+        {**good, "organization_id": None},
+        {**good, "api_provider": "local", "error_rate": Decimal("1.5")},
+        {**good, "api_provider": "x", "total_cost": Decimal("-1")},
+        {**good, "api_provider": "y", "successful_requests": 9},  # 9 + 2 != 10
+    ]
+    assert _validate_model("daily_usage_summaries", pd.DataFrame([good])).success
+    validation = _validate_model("daily_usage_summaries", pd.DataFrame([good, *bad]))
+    assert not validation.success
+    assert _failed(validation) == {
+        ("expect_column_values_to_not_be_null", "organization_id"),
+        ("expect_column_values_to_be_between", "error_rate"),
+        ("expect_column_values_to_be_between", "total_cost"),
+        (
+            "expect_column_pair_values_to_be_equal",
+            str({"column_A": "accounted_requests", "column_B": "total_requests"}),
+        ),
+    }
+    assert "FAILED" in validation.markdown()
+
+
+def test_the_compliance_suite_fails_when_more_are_judged_than_generated() -> None:
+    row = {
+        "brand_profile_id": "b",
+        "organization_id": "o",
+        "analysis_date": "2025-01-01",
+        "total_assets_generated": 2,
+        "assets_passed_compliance": 2,
+        "assets_failed_compliance": 1,
+        "average_compliance_score": Decimal("88.5"),
+        "logo_usage_count": 2,
+        "color_compliance_rate": Decimal("1.2"),
+        "common_violations": [],
+    }
+    validation = _validate_model("brand_compliance_analytics", pd.DataFrame([row]))
+    assert {kind for kind, _ in _failed(validation)} == {
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_between",
+    }
+
+
+def test_the_content_analytics_suite_catches_rates_that_disagree_with_counts() -> None:
+    row = {
+        "generated_asset_id": "g",
+        "organization_id": "o",
+        "platform": "instagram",
+        "performance_date": "2025-01-01",
+        "impressions": 1000,
+        "views": 500,
+        "likes": 40,
+        "shares": 5,
+        "comments": 3,
+        "saves": 2,
+        "clicks": 10,
+        "engagement_rate": Decimal("0.05"),
+        "click_through_rate": Decimal("0.01"),
+    }
+    unseen = {**row, "generated_asset_id": "h", "impressions": 0, "likes": 0, "shares": 0}
+    unseen |= {"comments": 0, "saves": 0, "clicks": 0, "engagement_rate": None}
+    unseen["click_through_rate"] = None
+    frame = pd.DataFrame([row, unseen])
+    good = validate(
+        with_derived_columns(frame, CONTENT_ANALYTICS_DERIVED), CONTENT_ANALYTICS_EXPECTATIONS, "ok"
+    )
+    assert good.success, good.markdown()
+    wrong = frame.copy()
+    wrong.loc[0, "engagement_rate"] = Decimal("0.5")  # within 0-1, but not 50 / 1000
+    wrong.loc[1, "click_through_rate"] = Decimal("0")  # a rate without impressions
+    bad = validate(
+        with_derived_columns(wrong, CONTENT_ANALYTICS_DERIVED), CONTENT_ANALYTICS_EXPECTATIONS, "x"
+    )
+    assert {column for _, column in _failed(bad)} == {
+        "engagement_error",
+        "rates_null_iff_no_impressions",
+    }
+
+
+def test_an_unknown_expectation_fails_with_its_name() -> None:
+    from assets.analytics.models import Expectation
+
+    validation = validate(
+        pd.DataFrame({"a": [1]}),
+        [Expectation("expect_column_values_to_be_purple", {"column": "a"})],
+        "unknown",
+    )
+    assert not validation.success
+    assert "no such GX expectation" in validation.markdown()
+
+
+def test_the_reconciliation_finds_a_summary_api_usage_does_not_support(
+    analytics_world, backfilled
+) -> None:
+    model = MODELS["daily_usage_summaries"]
+    day = analytics_world.last_day - timedelta(days=40)
+    window = Window.days(day, day)
+
+    def reconciliation():
+        with analytics_world.engine.connect() as conn:
+            stored = partition_frame(conn, model, window)
+            recomputed = pd.read_sql(
+                sql("analytics/recompute_daily_usage"), conn, params=window.parameters()
+            )
+        return validate(
+            reconcile_usage(stored, recomputed), reconciliation_expectations(), "reconcile"
+        )
+
+    assert reconciliation().success
+    with analytics_world.engine.begin() as conn:
+        conn.execute(
+            text(
+                "update daily_usage_summaries set total_cost = total_cost + 1 "
+                "where usage_date = :day and organization_id = :org and api_provider = 'local'"
+            ),
+            {"day": day, "org": analytics_world.orgs[0]},
+        )
+        conn.execute(
+            text(
+                "insert into api_usage (organization_id, api_provider, endpoint, method, "
+                "request_timestamp, response_status) values (:org, 'openai', '/v1/images', "
+                "'POST', :at, 200)"
+            ),
+            {"org": analytics_world.orgs[1], "at": window.start + timedelta(hours=9)},
+        )
+    stale = reconciliation()
+    assert {column for _, column in _failed(stale)} == {"presence", "total_cost_difference"}
+    # re-running the day makes summaries and api_usage agree again
+    run_model(analytics_world.engine, model, window)
+    assert reconciliation().success
+
+
+def test_a_blocking_check_keeps_bad_metrics_out_of_the_rollups(
+    analytics_world, backfilled, tmp_path
+) -> None:
+    day = analytics_world.last_day - timedelta(days=3)
+    with analytics_world.engine.begin() as conn:
+        row = conn.execute(
+            text(
+                "select id, engagement_rate from content_analytics where performance_date = :day "
+                "and measurement_period = 'daily' and impressions > 0 order by id limit 1"
+            ),
+            {"day": day},
+        ).one()
+        # the database allows it (0 <= rate <= 1); only the check sees it disagrees with counts
+        conn.execute(
+            text("update content_analytics set engagement_rate = 0.999 where id = :id"),
+            {"id": row.id},
+        )
+        weekly_before = conn.execute(
+            text(
+                "select count(*), max(created_at) from content_analytics "
+                "where performance_date = :day and measurement_period = 'weekly'"
+            ),
+            {"day": day},
+        ).one()
+    try:
+        report = analytics_world.run(
+            day, assets=["content_analytics", "content_analytics_weekly"], metrics_dir=tmp_path
+        )
+        assert not report.success
+        assert [(c["asset"], c["check"]) for c in report.failed_checks] == [
+            ("content_analytics", "gx_expectations")
+        ]
+        assert "engagement_error" in report.failed_checks[0]["description"]
+        assert "content_analytics_weekly" not in report.assets  # never ran
+        with analytics_world.engine.connect() as conn:
+            weekly_after = conn.execute(
+                text(
+                    "select count(*), max(created_at) from content_analytics "
+                    "where performance_date = :day and measurement_period = 'weekly'"
+                ),
+                {"day": day},
+            ).one()
+        assert weekly_after == weekly_before
+    finally:
+        with analytics_world.engine.begin() as conn:
+            conn.execute(
+                text("update content_analytics set engagement_rate = :rate where id = :id"),
+                {"rate": row.engagement_rate, "id": row.id},
+            )
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_yml_expectation_is_a_valid_gx_expectation(name: str) -> None:
+    import great_expectations.expectations as gxe
+
+    from assets.analytics.expectations import class_name
+
+    for expectation in MODELS[name].expectations:
+        cls = getattr(gxe, class_name(expectation.type))
+        cls(**expectation.kwargs)  # raises on a wrong argument
