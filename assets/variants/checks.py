@@ -18,46 +18,58 @@ def _spec(row: Mapping, placements: Sequence[Placement]) -> Placement:
     return find_placement(row["platform"], row["placement"], placements)
 
 
+def _problems(
+    rows: Sequence[Mapping],
+    read: Callable[[str], bytes],
+    placements: Sequence[Placement],
+    problem: Callable[[Mapping, Placement, bytes], str | None],
+) -> list[str]:
+    """Each row's file read once; `problem` says what is wrong with it, if anything."""
+    problems = []
+    for row in rows:
+        try:
+            found = problem(row, _spec(row, placements), read(row["file_path"]))
+        except (UnknownPlacementError, OSError) as error:
+            found = str(error)
+        if found:
+            problems.append(f"{row['file_path']}: {found}")
+    return problems
+
+
+def _dimension_problem(row: Mapping, spec: Placement, data: bytes) -> str | None:
+    with Image.open(io.BytesIO(data)) as image:
+        actual = image.size
+    recorded = (row["dimensions"]["width"], row["dimensions"]["height"])
+    if actual == recorded == (spec.width, spec.height):
+        return None
+    return (
+        f"file {actual[0]}x{actual[1]}, row {recorded[0]}x{recorded[1]}, "
+        f"{spec.key} wants {spec.width}x{spec.height}"
+    )
+
+
+def _byte_problem(row: Mapping, spec: Placement, data: bytes) -> str | None:
+    size = len(data)
+    if size <= spec.max_bytes and size == row["file_size_bytes"]:
+        return None
+    return (
+        f"{size:,} bytes (row says {row['file_size_bytes']:,}); "
+        f"{spec.key} allows {spec.max_bytes:,}"
+    )
+
+
 def dimension_problems(
     rows: Sequence[Mapping], read: Callable[[str], bytes], placements: Sequence[Placement]
 ) -> list[str]:
     """The file's decoded pixel size equals the row's dimensions and the placement's."""
-    problems = []
-    for row in rows:
-        try:
-            spec = _spec(row, placements)
-            with Image.open(io.BytesIO(read(row["file_path"]))) as image:
-                actual = image.size
-        except (UnknownPlacementError, OSError) as error:
-            problems.append(f"{row['file_path']}: {error}")
-            continue
-        recorded = (row["dimensions"]["width"], row["dimensions"]["height"])
-        if not actual == recorded == (spec.width, spec.height):
-            problems.append(
-                f"{row['file_path']}: file {actual[0]}x{actual[1]}, row {recorded[0]}x"
-                f"{recorded[1]}, {spec.key} wants {spec.width}x{spec.height}"
-            )
-    return problems
+    return _problems(rows, read, placements, _dimension_problem)
 
 
 def byte_problems(
     rows: Sequence[Mapping], read: Callable[[str], bytes], placements: Sequence[Placement]
 ) -> list[str]:
     """The file is no bigger than the placement's limit, and as big as the row says."""
-    problems = []
-    for row in rows:
-        try:
-            spec = _spec(row, placements)
-            size = len(read(row["file_path"]))
-        except (UnknownPlacementError, OSError) as error:
-            problems.append(f"{row['file_path']}: {error}")
-            continue
-        if size > spec.max_bytes or size != row["file_size_bytes"]:
-            problems.append(
-                f"{row['file_path']}: {size:,} bytes (row says {row['file_size_bytes']:,}); "
-                f"{spec.key} allows {spec.max_bytes:,}"
-            )
-    return problems
+    return _problems(rows, read, placements, _byte_problem)
 
 
 def quality_problems(rows: Sequence[Mapping], minimum: float = MIN_QUALITY_SCORE) -> list[str]:
