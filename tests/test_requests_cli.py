@@ -2,6 +2,7 @@
 
 import json
 import os
+import uuid
 
 from sqlalchemy import create_engine, text
 
@@ -21,9 +22,15 @@ def _env(url: str, media) -> dict[str, str]:
 def test_process_by_id_runs_the_main_job_and_prints_a_json_summary(demo_world):
     with demo_world.engine.connect() as conn:
         source = conn.execute(
-            text("select id from content_requests where status = 'submitted' order by id limit 1")
+            text("select id from content_requests order by id limit 1")
         ).scalar_one()
-    request_id = copy_request(demo_world.engine, source, target_platforms=["x"])
+    # a fixed id: the same images, so the same verdicts, every run
+    request_id = copy_request(
+        demo_world.engine,
+        source,
+        new_id=uuid.uuid5(uuid.NAMESPACE_URL, "socialpipe-tests/requests-cli/by-id"),
+        target_platforms=["x"],
+    )
     result = run_cli(
         "requests",
         "process",
