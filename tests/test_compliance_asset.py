@@ -47,7 +47,7 @@ def check_of(result):
     return evaluation
 
 
-def new_request(world, brand: str):
+def new_request(world, brand: str, purpose: str = "compliance-asset"):
     """A fresh submitted copy of one of ``brand``'s demo requests: Instagram and LinkedIn."""
     with world.engine.connect() as conn:
         source = conn.execute(
@@ -62,7 +62,7 @@ def new_request(world, brand: str):
     return copy_request(
         world.engine,
         source,
-        new_id=uuid.uuid5(uuid.NAMESPACE_URL, f"socialpipe-tests/compliance-asset/{brand}"),
+        new_id=uuid.uuid5(uuid.NAMESPACE_URL, f"socialpipe-tests/{purpose}/{brand}"),
         target_platforms=["instagram", "linkedin"],
         style_preferences={"num_images": 1},
     )

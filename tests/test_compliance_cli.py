@@ -157,7 +157,7 @@ def test_bad_files_are_refused_clearly(tmp_path: Path, kit_file) -> None:
 
 
 def test_a_brand_profile_from_the_database(demo_world, tmp_path: Path) -> None:
-    request = new_request(demo_world, "Lumen Fitness")
+    request = new_request(demo_world, "Lumen Fitness", "compliance-cli")
     assert generate(demo_world, [request]).success
     row = next(r for r in asset_rows(demo_world.engine, request) if r["platform"] == "instagram")
     image = demo_world.media / row["file_path"]
