@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageColor
 
-from assets.compliance.render_info import RenderInfo, TextElement
+from assets.compliance.render_info import RenderInfo, TextElement, drawn_texts
 from assets.compliance.results import Check, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 from assets.rendering.contrast import contrast_ratio, luminance
@@ -211,11 +211,9 @@ def contrast_rule(
     image: Image.Image, info: RenderInfo | None, settings: RuleSettings
 ) -> RuleResult:
     weight = settings.weight(RULE)
-    if info is None:
-        return not_measured(RULE, weight, "no render metadata, so no known text zones")
-    drawn = [element for element in info.texts if element.drawn]
-    if not drawn:
-        return not_measured(RULE, weight, "no text was drawn")
+    drawn, reason = drawn_texts(info, "no render metadata, so no known text zones")
+    if reason:
+        return not_measured(RULE, weight, reason)
     checks = []
     worst = None  # (ratio / required, ratio, required)
     for element in drawn:

@@ -7,7 +7,7 @@ drawn in a fallback font, because the brand font is not installed, fails too.
 from pathlib import Path
 
 from assets.brand_kits import BrandKit, font_file
-from assets.compliance.render_info import RenderInfo, TextElement
+from assets.compliance.render_info import RenderInfo, TextElement, drawn_texts
 from assets.compliance.results import Check, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 
@@ -38,11 +38,9 @@ def _brand_font_used(element: TextElement, kit: BrandKit) -> tuple[bool, str]:
 
 def fonts_rule(kit: BrandKit, info: RenderInfo | None, settings: RuleSettings) -> RuleResult:
     weight = settings.weight(RULE)
-    if info is None:
-        return not_measured(RULE, weight, "no render metadata, so the fonts used are unknown")
-    drawn = [element for element in info.texts if element.drawn]
-    if not drawn:
-        return not_measured(RULE, weight, "no text was drawn")
+    drawn, reason = drawn_texts(info, "no render metadata, so the fonts used are unknown")
+    if reason:
+        return not_measured(RULE, weight, reason)
     checks = []
     for element in drawn:
         ok, message = _brand_font_used(element, kit)

@@ -139,3 +139,11 @@ def read_render_info(metadata: Mapping | None, image_size: tuple[int, int]) -> R
         logo_zone=_box(logo.get("zone"), sx, sy, image_size),
         logo_box=_box(logo.get("box"), sx, sy, image_size),
     )
+
+
+def drawn_texts(info: RenderInfo | None, unknown: str) -> tuple[list[TextElement], str | None]:
+    """The text elements actually drawn, or why a text rule cannot measure anything."""
+    if info is None:
+        return [], unknown
+    drawn = [element for element in info.texts if element.drawn]
+    return drawn, None if drawn else "no text was drawn"
