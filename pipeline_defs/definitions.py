@@ -1,6 +1,6 @@
 """The Dagster code location: everything the UI and daemon load (workspace.yaml)."""
 
-from dagster import Definitions
+from dagster import AssetSpec, Definitions, map_asset_specs
 
 from assets.analytics import definitions as analytics
 from assets.approvals.definitions import approval_assets, approval_jobs, approval_schedules
@@ -13,18 +13,39 @@ from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 
+# Who answers for a stage's assets (shown in the UI and in `dg list defs`): one team
+# per stage, by group name, so a new asset in a group gets its owner for free.
+STAGE_OWNERS = {
+    "brand_kits": "team:brand-governance",
+    "generation": "team:content-platform",
+    "compliance": "team:brand-governance",
+    "variants": "team:content-platform",
+    "approvals": "team:marketing-ops",
+    "analytics": "team:data-analytics",
+}
+
+
+def _owned(spec: AssetSpec) -> AssetSpec:
+    owner = STAGE_OWNERS.get(spec.group_name or "")
+    return spec.replace_attributes(owners=[owner]) if owner and not spec.owners else spec
+
+
 defs = Definitions(
-    assets=[
-        generation.brand_profiles,
-        generation.brand_assets,
-        generation.content_templates,
-        generation.content_requests,
-        generation.generated_assets,
-        compliance.asset_compliance,
-        variants.asset_variants,
-        *approval_assets,
-        *analytics.analytics_assets,
-    ],
+    assets=map_asset_specs(
+        _owned,
+        [
+            generation.organizations,
+            generation.brand_profiles,
+            generation.brand_assets,
+            generation.content_templates,
+            generation.content_requests,
+            generation.generated_assets,
+            compliance.asset_compliance,
+            variants.asset_variants,
+            *approval_assets,
+            *analytics.analytics_assets,
+        ],
+    ),
     asset_checks=[
         compliance.no_rejected_assets_pass_through,
         *variants.VARIANT_CHECKS,

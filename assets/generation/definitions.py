@@ -6,6 +6,7 @@ reports what happened in its metadata.
 
 from dagster import (
     AssetExecutionContext,
+    AssetSpec,
     Config,
     MaterializeResult,
     MetadataValue,
@@ -36,7 +37,18 @@ def _audit_result(findings: list[kit_audit.Finding]) -> MaterializeResult:
     )
 
 
-@asset(group_name=KIT_GROUP, kinds={"postgres"})
+# Tenants are created by the application, not by a run: the graph shows them as
+# the source every brand kit hangs off.
+organizations = AssetSpec(
+    "organizations",
+    group_name=KIT_GROUP,
+    kinds={"postgres"},
+    description="Tenants (the application creates them); every row of tenant data "
+    "belongs to exactly one organization.",
+)
+
+
+@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[organizations])
 def brand_profiles(
     database: DatabaseResource, image_store: ImageStoreResource
 ) -> MaterializeResult:
