@@ -10,6 +10,7 @@ one insert.
 Registered in pipeline_defs/definitions.py through the lists at the bottom.
 """
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,11 @@ from assets.analytics.reports import markdown_table, records_table
 from assets.analytics.runner import ModelRun, run_model
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
+
+# Single-run backfills are marked beta in this Dagster; the notice is for Dagster's
+# developers, and would otherwise be printed at every load of the code location
+# (webserver, daemon, CLI).
+warnings.filterwarnings("ignore", message=".*`backfill_policy`.*")
 
 ANALYTICS_GROUP = "analytics"
 JOB_NAME = "analytics_daily"

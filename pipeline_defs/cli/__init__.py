@@ -1,14 +1,8 @@
 """The `socialpipe` command line: one sub-command group per concern."""
 
-import warnings
-
 import typer
 
 from pipeline_defs.cli import analytics, approvals, compliance, db, demo, requests, seed, variants
-
-# single-run backfills are marked beta in this Dagster; the notice is for developers,
-# not for someone running the demo
-warnings.filterwarnings("ignore", message=".*backfill_policy.*")
 
 app = typer.Typer(
     help="Social media content visual pipeline: database, demo data and pipeline runs.",
