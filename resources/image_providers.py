@@ -2,13 +2,16 @@
 
 IMAGE_PROVIDER (`local` by default, or `freepik`) sets the default; an
 organization may choose its own in `organizations.settings.image_provider`.
+Freepik's key is FREEPIK_API_KEY, else the encrypted system_settings secret
+`secrets/freepik.api_key`, read when a provider is built.
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from dagster import ConfigurableResource
 from pydantic import Field
+from sqlalchemy import Engine
 
 from assets.generation.local_provider import LocalProvider
 from assets.generation.types import GenerationError, ImageProvider
@@ -25,11 +28,30 @@ def choose_provider_name(organization_settings: Mapping, default: str) -> str:
     return name
 
 
-def build_provider(name: str, **freepik_options) -> ImageProvider:
+def stored_freepik_key(engine: Engine) -> Callable[[], str | None]:
+    """Reads and decrypts `secrets/freepik.api_key` when called (None when absent)."""
+    # imported on use, like the provider itself: loading the definitions stays light
+    from resources.freepik import API_KEY_SECRET, FreepikConfigurationError
+    from resources.settings import SettingsError, secret_value
+
+    def read() -> str | None:
+        try:
+            with engine.connect() as conn:
+                return secret_value(conn, API_KEY_SECRET)
+        except SettingsError as error:
+            # a configuration problem, not the request's: fail it with a readable reason
+            raise FreepikConfigurationError(str(error)) from None
+
+    return read
+
+
+def build_provider(
+    name: str, *, api_key_fallback: Callable[[], str | None] | None = None, **freepik_options
+) -> ImageProvider:
     if name == "freepik":
         from resources.freepik import FreepikProvider
 
-        return FreepikProvider.from_env(**freepik_options)
+        return FreepikProvider.from_env(api_key_fallback=api_key_fallback, **freepik_options)
     return LocalProvider()
 
 
@@ -56,10 +78,14 @@ class ImageProviderResource(ConfigurableResource):
         default=["https"], description="URL schemes results may be downloaded over."
     )
 
-    def provider_for(self, organization_settings: Mapping) -> ImageProvider:
+    def provider_for(
+        self, organization_settings: Mapping, engine: Engine | None = None
+    ) -> ImageProvider:
+        """With `engine`, Freepik's key may come from system_settings (FREEPIK_API_KEY wins)."""
         default = self.default_provider or os.environ.get("IMAGE_PROVIDER") or "local"
         return build_provider(
             choose_provider_name(organization_settings, default),
+            api_key_fallback=stored_freepik_key(engine) if engine is not None else None,
             timeout_s=self.freepik_timeout_s,
             max_attempts=self.freepik_max_attempts,
             backoff_initial_s=self.freepik_backoff_initial_s,

@@ -4,6 +4,8 @@ Thin on purpose: each asset reads, calls the plain functions beside it, and
 reports what happened in its metadata.
 """
 
+from functools import partial
+
 from dagster import (
     AssetExecutionContext,
     AssetSpec,
@@ -121,7 +123,10 @@ def generated_assets(
     """Master images: one per target platform and candidate, at the platform's primary
     placement size, the brand template composed over the provider's background."""
     store = image_store.get_store()
-    services = GenerationServices(database.get_engine(), store, image_provider.provider_for)
+    engine = database.get_engine()
+    # with the engine, the provider can read its API key from system_settings secrets
+    provider_for = partial(image_provider.provider_for, engine=engine)
+    services = GenerationServices(engine, store, provider_for)
     outcomes: list[RequestOutcome] = []
     for request_id in config.request_ids:
         outcome = process_request(services, request_id, force=config.force)

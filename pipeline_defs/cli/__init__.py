@@ -2,7 +2,17 @@
 
 import typer
 
-from pipeline_defs.cli import analytics, approvals, compliance, db, demo, requests, seed, variants
+from pipeline_defs.cli import (
+    analytics,
+    approvals,
+    compliance,
+    db,
+    demo,
+    requests,
+    seed,
+    settings,
+    variants,
+)
 
 app = typer.Typer(
     help="Social media content visual pipeline: database, demo data and pipeline runs.",
@@ -17,3 +27,4 @@ app.add_typer(compliance.app, name="compliance")
 app.add_typer(variants.app, name="variants")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
+app.add_typer(settings.app, name="settings")

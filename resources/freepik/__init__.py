@@ -19,10 +19,11 @@ from resources.freepik.errors import (
     FreepikTaskFailedError,
     FreepikTimeoutError,
 )
-from resources.freepik.provider import FreepikProvider, FreepikSettings
+from resources.freepik.provider import API_KEY_SECRET, FreepikProvider, FreepikSettings
 from resources.freepik.sizes import SIZE_RATIOS, size_name_for
 
 __all__ = [
+    "API_KEY_SECRET",
     "FREEPIK_CDN_HOSTS",
     "KNOWN_MODELS",
     "SIZE_RATIOS",

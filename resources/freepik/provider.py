@@ -1,7 +1,7 @@
 """FreepikProvider: the ImageProvider the generation stage uses when provider = freepik."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,6 +15,9 @@ from resources.freepik.client import (
 from resources.freepik.errors import FreepikConfigurationError
 from resources.freepik.payloads import CLASSIC_MODEL
 
+# where the key may be stored instead of FREEPIK_API_KEY: system_settings secrets/<this>
+API_KEY_SECRET = "freepik.api_key"
+
 
 @dataclass(frozen=True)
 class FreepikSettings:
@@ -27,15 +30,24 @@ class FreepikSettings:
     model: str = CLASSIC_MODEL
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "FreepikSettings":
-        """Settings from FREEPIK_API_KEY (required), FREEPIK_BASE_URL,
-        FREEPIK_API_KEY_HEADER and FREEPIK_MODEL; blank values mean the default."""
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        api_key_fallback: Callable[[], str | None] | None = None,
+    ) -> "FreepikSettings":
+        """Settings from FREEPIK_API_KEY, FREEPIK_BASE_URL, FREEPIK_API_KEY_HEADER and
+        FREEPIK_MODEL; blank values mean the default. Without FREEPIK_API_KEY the key
+        is `api_key_fallback()` (the stored secret), called only then."""
         env = os.environ if environ is None else environ
         api_key = env.get("FREEPIK_API_KEY", "").strip()
+        if not api_key and api_key_fallback is not None:
+            api_key = (api_key_fallback() or "").strip()
         if not api_key:
             raise FreepikConfigurationError(
-                "FREEPIK_API_KEY is not set; the freepik image provider needs an API key "
-                "(or choose the local provider)"
+                "FREEPIK_API_KEY is not set and no secret "
+                f"secrets/{API_KEY_SECRET} is stored; the freepik image provider needs an "
+                "API key (or choose the local provider)"
             )
         model = env.get("FREEPIK_MODEL", "").strip() or CLASSIC_MODEL
         if model not in KNOWN_MODELS:
@@ -78,9 +90,14 @@ class FreepikProvider:
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str] | None = None, **client_options: Any
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        api_key_fallback: Callable[[], str | None] | None = None,
+        **client_options: Any,
     ) -> "FreepikProvider":
-        return cls.from_settings(FreepikSettings.from_env(environ), **client_options)
+        settings = FreepikSettings.from_env(environ, api_key_fallback=api_key_fallback)
+        return cls.from_settings(settings, **client_options)
 
     def generate(
         self, spec: ImageSpec, *, on_call: CallRecorder, before_billable_call: BudgetGuard

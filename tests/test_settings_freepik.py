@@ -1,0 +1,157 @@
+"""Freepik's API key: FREEPIK_API_KEY, else the encrypted secret secrets/freepik.api_key."""
+
+import json
+
+import pytest
+from cryptography.fernet import Fernet
+from dagster import materialize
+from sqlalchemy import text
+
+from assets.generation.definitions import generated_assets
+from pipeline_defs.jobs import generated_assets_config
+from resources.database import DatabaseResource
+from resources.freepik import API_KEY_SECRET, FreepikConfigurationError, FreepikSettings
+from resources.image_providers import ImageProviderResource, stored_freepik_key
+from resources.image_store import ImageStoreResource
+from resources.settings import set_setting
+from tests.fake_freepik import API_KEY, running_fake_freepik
+from tests.generation_helpers import copy_request, request_row
+
+
+def _never() -> str:
+    raise AssertionError("the stored secret must not be read when FREEPIK_API_KEY is set")
+
+
+def test_the_environment_wins_and_the_secret_is_not_read() -> None:
+    settings = FreepikSettings.from_env({"FREEPIK_API_KEY": "sk-env"}, api_key_fallback=_never)
+    assert settings.api_key == "sk-env"
+
+
+def test_without_the_environment_the_fallback_gives_the_key() -> None:
+    settings = FreepikSettings.from_env({}, api_key_fallback=lambda: " sk-stored ")
+    assert settings.api_key == "sk-stored"
+    assert "sk-stored" not in repr(settings)
+
+
+def test_neither_is_a_clear_configuration_error() -> None:
+    with pytest.raises(FreepikConfigurationError, match="FREEPIK_API_KEY is not set and no secret"):
+        FreepikSettings.from_env({}, api_key_fallback=lambda: None)
+
+
+@pytest.fixture
+def stored_key(engine, monkeypatch):
+    """secrets/freepik.api_key in the suite's database (committed), removed after."""
+    secret_key = Fernet.generate_key().decode()
+    monkeypatch.setenv("SOCIALPIPE_SECRET_KEY", secret_key)
+
+    def store(target_engine=engine, value: str = API_KEY) -> None:
+        with target_engine.begin() as conn:
+            set_setting(conn, "secrets", API_KEY_SECRET, value)
+        stored.append(target_engine)
+
+    stored: list = []
+    yield store
+    for target in stored:
+        with target.begin() as conn:
+            conn.execute(
+                text("delete from system_settings where category = 'secrets' and setting_key = :k"),
+                {"k": API_KEY_SECRET},
+            )
+
+
+def test_the_key_is_read_from_the_stored_secret(engine, stored_key) -> None:
+    read = stored_freepik_key(engine)
+    assert read() is None  # nothing stored yet
+
+    stored_key()
+    assert read() == API_KEY
+
+
+def test_an_undecryptable_secret_is_a_configuration_error(engine, stored_key, monkeypatch):
+    stored_key()
+    monkeypatch.setenv("SOCIALPIPE_SECRET_KEY", Fernet.generate_key().decode())
+
+    with pytest.raises(FreepikConfigurationError) as refused:
+        stored_freepik_key(engine)()
+    assert "secrets/freepik.api_key cannot be decrypted" in str(refused.value)
+    assert API_KEY not in str(refused.value)
+
+
+# -- the generation stage, against the fake Freepik server -------------------------------
+
+
+@pytest.fixture
+def freepik_world(demo_world, monkeypatch):
+    """The demo with one organization on Freepik, FREEPIK_API_KEY unset; restored after."""
+    engine = demo_world.engine
+    with engine.begin() as conn:
+        org, settings = conn.execute(
+            text("select id, settings from organizations order by slug limit 1")
+        ).one()
+        conn.execute(
+            text(
+                "update organizations set settings = settings || "
+                '\'{"image_provider": "freepik", "daily_budget_usd": 1000}\' where id = :id'
+            ),
+            {"id": org},
+        )
+        source = conn.execute(
+            text(
+                "select id from content_requests where organization_id = :org "
+                "and status = 'submitted' order by id limit 1"
+            ),
+            {"org": org},
+        ).scalar_one()
+    with running_fake_freepik() as fake:
+        monkeypatch.delenv("FREEPIK_API_KEY", raising=False)
+        monkeypatch.setenv("FREEPIK_BASE_URL", fake.base_url)
+        monkeypatch.delenv("FREEPIK_MODEL", raising=False)
+        yield demo_world, fake, copy_request(engine, source, target_platforms=["instagram"])
+    with engine.begin() as conn:
+        conn.execute(
+            text("update organizations set settings = cast(:settings as jsonb) where id = :id"),
+            {"settings": json.dumps(settings), "id": org},
+        )
+
+
+def _generate(world, request_id):
+    return materialize(
+        [generated_assets],
+        resources={
+            "database": DatabaseResource(url=world.url),
+            "image_store": ImageStoreResource(root=str(world.media)),
+            "image_provider": ImageProviderResource(
+                default_provider="local",
+                freepik_timeout_s=2,
+                freepik_backoff_initial_s=0.01,
+                freepik_download_schemes=["http"],
+            ),
+        },
+        run_config={"ops": generated_assets_config([str(request_id)])},
+    )
+
+
+def test_generation_calls_freepik_with_the_stored_key(freepik_world, stored_key) -> None:
+    world, fake, request_id = freepik_world
+    stored_key(world.engine)
+
+    result = _generate(world, request_id)
+
+    assert request_row(world.engine, request_id)["status"] == "generated"
+    assert fake.api_requests[0].headers["x-freepik-api-key"] == API_KEY
+    # neither the run's logs nor its metadata carry the key
+    assert all(API_KEY not in str(event) for event in result.all_events)
+
+
+def test_generation_with_an_undecryptable_key_fails_the_request_clearly(
+    freepik_world, stored_key, monkeypatch
+) -> None:
+    world, fake, request_id = freepik_world
+    stored_key(world.engine)
+    monkeypatch.setenv("SOCIALPIPE_SECRET_KEY", Fernet.generate_key().decode())
+
+    assert _generate(world, request_id).success  # the run goes on; the request fails
+    request = request_row(world.engine, request_id)
+    assert request["status"] == "failed"
+    assert "secrets/freepik.api_key cannot be decrypted" in request["status_reason"]
+    assert fake.api_requests == []
