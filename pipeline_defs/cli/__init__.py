@@ -8,6 +8,7 @@ from pipeline_defs.cli import (
     compliance,
     db,
     demo,
+    gallery,
     requests,
     seed,
     settings,
@@ -28,3 +29,4 @@ app.add_typer(variants.app, name="variants")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
 app.add_typer(settings.app, name="settings")
+app.add_typer(gallery.app, name="gallery")

@@ -38,4 +38,6 @@ select
     (select bytes from variants) as variant_bytes,
     (select jsonb_object_agg(status, approvals order by approvals desc) from approvals)
         as approvals_by_status,
-    (select count(*) from content_requests where status in ('submitted', 'queued')) as submitted
+    (select count(*) from content_requests where status in ('submitted', 'queued')) as submitted,
+    -- the database's clock, so "made by this run" never depends on this machine's
+    now() as observed_at
