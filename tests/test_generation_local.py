@@ -106,3 +106,31 @@ def test_the_same_seed_reproduces_the_same_image(demo_world, template_request):
         r["platform"]: r["file_path"].rsplit("-", 1)[1] for r in asset_rows(demo_world.engine, a)
     }
     assert before == after  # content hashes in the keys are equal
+
+
+def test_masters_are_lossless_in_a_format_their_platform_takes(demo_world, template_request):
+    from PIL import Image
+
+    from assets.placements import primary_placement
+
+    request_id = copy_request(
+        demo_world.engine,
+        template_request,
+        new_id="7b0c1f0e-6a43-5d1e-9a51-3c2f4c1d7e01",
+        target_platforms=["tiktok", "instagram"],
+    )
+    assert generate(demo_world, [request_id]).success
+
+    formats = {}
+    for row in asset_rows(demo_world.engine, request_id):
+        path = demo_world.media / row["file_path"]
+        with Image.open(path) as image:
+            formats[row["platform"]] = image.format
+        if image.format == "WEBP":
+            # a lossless WebP is a VP8L bitstream (lossy ones are VP8)
+            assert path.read_bytes()[12:16] == b"VP8L", row["file_path"]
+        accepted = primary_placement(row["platform"]).formats
+        assert formats[row["platform"]].lower() in accepted, (row["platform"], accepted)
+        assert row["file_path"].endswith({"PNG": ".png", "WEBP": ".webp"}[image.format])
+    # TikTok takes no PNG: its master is WebP; Instagram's stays PNG
+    assert formats == {"tiktok": "WEBP", "instagram": "PNG"}
