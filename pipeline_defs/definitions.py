@@ -7,6 +7,7 @@ from assets.approvals.definitions import approval_assets, approval_jobs, approva
 from assets.compliance import definitions as compliance
 from assets.generation import definitions as generation
 from assets.variants import definitions as variants
+from pipeline_defs.background_jobs import background_job_resources, background_job_sensors
 from pipeline_defs.jobs import content_generation, content_processing
 from pipeline_defs.sensors import RequestQueueResource, content_request_sensor
 from resources.database import DatabaseResource
@@ -53,7 +54,7 @@ defs = Definitions(
     ],
     jobs=[content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs],
     schedules=[*approval_schedules, *analytics.analytics_schedules],
-    sensors=[content_request_sensor],
+    sensors=[content_request_sensor, *background_job_sensors],
     resources={
         # every resource reads its environment at run time (README "Configuration"):
         # DATABASE_URL, IMAGE_STORE_URL, IMAGE_PROVIDER, FREEPIK_*
@@ -62,5 +63,6 @@ defs = Definitions(
         "image_provider": ImageProviderResource(),
         "request_queue": RequestQueueResource(),
         **analytics.analytics_resources,
+        **background_job_resources,
     },
 )

@@ -69,7 +69,15 @@ JOBS = {
 }
 # declared STOPPED: switched on under Automation where the daemon runs
 SCHEDULES = {"approval_escalation_hourly": "STOPPED", "analytics_daily_schedule": "STOPPED"}
-SENSORS = {"content_request_sensor": "STOPPED"}
+# what launches runs ships STOPPED; the run mirrors only write bookkeeping and ship on
+SENSORS = {
+    "content_request_sensor": "STOPPED",
+    "background_job_queue_sensor": "STOPPED",
+    "background_job_run_started": "RUNNING",
+    "background_job_run_succeeded": "RUNNING",
+    "background_job_run_failed": "RUNNING",
+    "background_job_run_cancelled": "RUNNING",
+}
 
 # (asset, check) -> blocking
 CHECKS = {

@@ -95,13 +95,19 @@ def run_days(
     """
     from dagster import AssetKey
 
+    from pipeline_defs.cli.requests import mirror_cli_run
+    from resources.database import DatabaseResource
+
+    instance = instance or _instance()
     result = analytics_job(resources).execute_in_process(
         asset_selection=[AssetKey(name) for name in assets] if assets else None,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=instance or _instance(),
+        instance=instance,
         raise_on_error=False,
     )
+    database = (resources or {}).get("database") or DatabaseResource()
+    mirror_cli_run(database.get_engine(), instance, result.run_id)
     report = RunReport(result.success, result.run_id, first, last)
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization

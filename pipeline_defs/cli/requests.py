@@ -4,6 +4,7 @@ import json
 import os
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,6 +12,10 @@ from rich.table import Table
 
 from resources.database import DatabaseResource
 from resources.sql_files import sql
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
+    from sqlalchemy import Engine
 
 app = typer.Typer(help="Content requests.", no_args_is_help=True)
 console = Console()
@@ -23,17 +28,36 @@ def _instance():
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
+def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -> None:
+    """Record an in-process run in background_jobs: the run-status sensors never see
+    runs that did not go through the daemon, so the command line records its own."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipeline_defs.background_jobs import mirror_dagster_run
+
+    try:
+        mirror_dagster_run(engine, instance, run_id)
+    except SQLAlchemyError as error:
+        # the run itself is done; losing its bookkeeping row is not worth failing the command
+        Console(stderr=True).print(
+            f"[yellow]warning:[/yellow] run {run_id} not recorded in background_jobs: "
+            f"{str(error).splitlines()[0]}"
+        )
+
+
 def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
     """Run a job of the code location in-process; (success, metadata per asset)."""
     # imported here so that `socialpipe db …` does not pay for loading the pipeline
     from pipeline_defs.definitions import defs
 
+    instance = _instance()
     result = defs.resolve_job_def(job_name).execute_in_process(
         # the CLI prints its own summary; the run's event log stays for the UI
         run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=_instance(),
+        instance=instance,
         raise_on_error=False,
     )
+    mirror_cli_run(DatabaseResource().get_engine(), instance, result.run_id)
     metadata = {}
     for event in result.get_asset_materialization_events():
         materialization = event.materialization

@@ -1,0 +1,114 @@
+"""Claim queued background_jobs rows and validate them (plain SQLAlchemy, no Dagster).
+
+The caller's transaction holds the claimed rows' locks until it commits, so two
+claimers never get the same row; rows that cannot become a run are failed in that
+same transaction, with the reason.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection
+
+from pipeline_defs.background_jobs.rules import (
+    QUEUE_JOB_TYPES,
+    InvalidJob,
+    JobSpec,
+    ownership_problem,
+    validate_job,
+)
+from resources.sql_files import sql
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A queued row that is now `running`: the attempt its run is to make."""
+
+    id: str
+    retry_count: int
+    spec: JobSpec
+
+    @property
+    def run_key(self) -> str:
+        # one run per attempt: Dagster launches a run key once, however often it is asked
+        return f"background-job-{self.id}-attempt-{self.retry_count}"
+
+
+@dataclass(frozen=True)
+class RejectedJob:
+    id: str
+    reason: str
+
+
+def _owners(conn: Connection, spec: JobSpec) -> dict[str, dict[str, str]]:
+    owners: dict[str, dict[str, str]] = {"request": {}, "asset": {}}
+    if not spec.request_ids and not spec.asset_ids:
+        return owners
+    rows = conn.execute(
+        sql("background_jobs/named_owners"),
+        {"request_ids": list(spec.request_ids), "asset_ids": list(spec.asset_ids)},
+    )
+    for kind, row_id, organization_id in rows:
+        owners[kind][str(row_id)] = str(organization_id)
+    return owners
+
+
+def _check(conn: Connection, row: Mapping, analytics_days: tuple[date, date] | None) -> JobSpec:
+    spec = validate_job(
+        row["job_type"],
+        row["parameters"],
+        content_request_id=row["content_request_id"],
+        analytics_days=analytics_days,
+    )
+    owners = _owners(conn, spec)
+    for kind, wanted in (("request", spec.request_ids), ("asset", spec.asset_ids)):
+        problem = ownership_problem(row["organization_id"], kind, wanted, owners[kind])
+        if problem:
+            raise InvalidJob(problem)
+    return spec
+
+
+def _sort(
+    conn: Connection, rows: Iterable[Mapping], analytics_days: tuple[date, date] | None
+) -> tuple[list[ClaimedJob], list[RejectedJob]]:
+    claimed, rejected = [], []
+    for row in rows:
+        try:
+            spec = _check(conn, row, analytics_days)
+        except InvalidJob as error:
+            conn.execute(
+                sql("background_jobs/reject_job"), {"id": row["id"], "error_message": str(error)}
+            )
+            rejected.append(RejectedJob(str(row["id"]), str(error)))
+            continue
+        claimed.append(ClaimedJob(str(row["id"]), row["retry_count"], spec))
+    return claimed, rejected
+
+
+def claim_jobs(
+    conn: Connection, *, limit: int, analytics_days: tuple[date, date] | None = None
+) -> tuple[list[ClaimedJob], list[RejectedJob]]:
+    """Claim up to ``limit`` due queued rows, most urgent first: the valid ones are now
+    `running` and returned to be launched, the others `failed` with their reason."""
+    rows = conn.execute(sql("background_jobs/claim_due_jobs"), {"limit": limit}).mappings().all()
+    return _sort(conn, rows, analytics_days)
+
+
+def stale_attempts(
+    conn: Connection,
+    *,
+    minutes: int,
+    limit: int,
+    analytics_days: tuple[date, date] | None = None,
+) -> tuple[list[ClaimedJob], list[RejectedJob]]:
+    """Attempts claimed over ``minutes`` ago and still unsettled, to be looked into."""
+    rows = (
+        conn.execute(
+            sql("background_jobs/stale_attempts"),
+            {"job_types": list(QUEUE_JOB_TYPES), "minutes": minutes, "limit": limit},
+        )
+        .mappings()
+        .all()
+    )
+    return _sort(conn, rows, analytics_days)

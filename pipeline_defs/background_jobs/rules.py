@@ -1,0 +1,216 @@
+"""What an application may queue in background_jobs, and how a finished attempt settles.
+
+Plain functions, no Dagster, so tests call them directly. The queue sensor validates
+each claimed row with `validate_job`; the run mirror settles the row of a finished
+attempt with `settle`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+REGENERATE_REQUEST = "regenerate_request"
+RERENDER_VARIANTS = "rerender_variants"
+RECOMPUTE_ANALYTICS = "recompute_analytics"
+QUEUE_JOB_TYPES = (REGENERATE_REQUEST, RERENDER_VARIANTS, RECOMPUTE_ANALYTICS)
+
+# a queued job is one run: the request sensor's batches are 10, a run of 100 requests
+# already takes minutes; a larger piece of work is several rows
+MAX_IDS = 100
+MAX_ANALYTICS_DAYS = 366
+MAX_ERROR_CHARS = 500
+# 2**30 × any sensible base is far past any cap; the exponent stops there so that a
+# huge retry_count cannot overflow a float
+MAX_BACKOFF_EXPONENT = 30
+
+
+class InvalidJob(ValueError):
+    """A queued row that cannot become a run; the message says what is wrong."""
+
+
+class _Parameters(BaseModel):
+    # a misspelt key ("request_id") must fail loudly, not be silently ignored
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegenerateRequestParameters(_Parameters):
+    request_ids: list[UUID] = Field(default_factory=list, max_length=MAX_IDS)
+
+
+class RerenderVariantsParameters(_Parameters):
+    request_ids: list[UUID] = Field(default_factory=list, max_length=MAX_IDS)
+    asset_ids: list[UUID] = Field(default_factory=list, max_length=MAX_IDS)
+    force: bool = True
+
+    @model_validator(mode="after")
+    def _names_something(self) -> "RerenderVariantsParameters":
+        if not self.request_ids and not self.asset_ids:
+            raise ValueError("give request_ids or asset_ids (or both)")
+        return self
+
+
+class RecomputeAnalyticsParameters(_Parameters):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _is_a_range(self) -> "RecomputeAnalyticsParameters":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        days = (self.end - self.start).days + 1
+        if days > MAX_ANALYTICS_DAYS:
+            raise ValueError(f"{days} days; at most {MAX_ANALYTICS_DAYS} per job")
+        return self
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A validated queued job: what its run is to do."""
+
+    job_type: str
+    request_ids: tuple[str, ...] = ()
+    asset_ids: tuple[str, ...] = ()
+    force: bool = False
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def _unique(ids: list[UUID]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(i) for i in ids))
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        parts.append(f"parameters.{where}: {message}" if where else f"parameters: {message}")
+    return "; ".join(parts)
+
+
+def validate_job(
+    job_type: str,
+    parameters: object,
+    *,
+    content_request_id: UUID | str | None = None,
+    analytics_days: tuple[date, date] | None = None,
+) -> JobSpec:
+    """The run a queued row asks for, or InvalidJob naming what is wrong.
+
+    ``content_request_id`` (the row's column) stands in for an empty ``request_ids`` of a
+    regenerate_request; ``analytics_days`` is the first and last day the analytics
+    partitions allow.
+    """
+    if job_type not in QUEUE_JOB_TYPES:
+        raise InvalidJob(f"unknown job_type {job_type!r}; one of: {', '.join(QUEUE_JOB_TYPES)}")
+    if not isinstance(parameters, Mapping):
+        raise InvalidJob(f"parameters must be a JSON object, not {type(parameters).__name__}")
+    try:
+        if job_type == REGENERATE_REQUEST:
+            regenerate = RegenerateRequestParameters.model_validate(parameters)
+            return _regenerate(regenerate, content_request_id)
+        if job_type == RERENDER_VARIANTS:
+            rerender = RerenderVariantsParameters.model_validate(parameters)
+            return JobSpec(
+                job_type,
+                request_ids=_unique(rerender.request_ids),
+                asset_ids=_unique(rerender.asset_ids),
+                force=rerender.force,
+            )
+        analytics = RecomputeAnalyticsParameters.model_validate(parameters)
+    except ValidationError as error:
+        raise InvalidJob(_describe(error)) from None
+    return _recompute(analytics, analytics_days)
+
+
+def _regenerate(parameters: RegenerateRequestParameters, fallback: UUID | str | None) -> JobSpec:
+    ids = _unique(parameters.request_ids) or ((str(fallback),) if fallback else ())
+    if not ids:
+        raise InvalidJob("parameters.request_ids is empty and the row has no content_request_id")
+    return JobSpec(REGENERATE_REQUEST, request_ids=ids, force=True)
+
+
+def _recompute(
+    parameters: RecomputeAnalyticsParameters, allowed: tuple[date, date] | None
+) -> JobSpec:
+    if allowed is not None:
+        earliest, latest = allowed
+        if parameters.start < earliest:
+            raise InvalidJob(
+                f"parameters.start {parameters.start} is before the first analytics day {earliest}"
+            )
+        if parameters.end > latest:
+            raise InvalidJob(
+                f"parameters.end {parameters.end} is after the last complete day {latest}"
+            )
+    return JobSpec(RECOMPUTE_ANALYTICS, first_day=parameters.start, last_day=parameters.end)
+
+
+def ownership_problem(
+    organization_id: UUID | str | None,
+    kind: str,
+    wanted: tuple[str, ...],
+    owners: Mapping[str, str],
+) -> str | None:
+    """Why the ids a row names may not be used, or None.
+
+    ``owners`` maps each id found in the database to its organization. A row queued by
+    a tenant (organization_id set; row-level security made it the tenant's own) may
+    only name that tenant's rows: the pipeline acts across tenants, so it checks.
+    """
+    missing = [i for i in wanted if i not in owners]
+    if missing:
+        return f"unknown {kind} id(s): {', '.join(missing)}"
+    if organization_id is None:
+        return None
+    foreign = [i for i in wanted if owners[i] != str(organization_id)]
+    if foreign:
+        return f"{kind}(s) of another organization: {', '.join(foreign)}"
+    return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff for a failed attempt: base × 2**retry_count, capped."""
+
+    base_seconds: float = 60.0
+    max_seconds: float = 3600.0
+
+    def delay(self, retry_count: int) -> float:
+        exponent = min(max(retry_count, 0), MAX_BACKOFF_EXPONENT)
+        return min(self.max_seconds, self.base_seconds * 2**exponent)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What a finished attempt leaves in its row."""
+
+    status: str
+    retry_count: int
+    retry_in_seconds: float | None = None  # set when the row is queued again
+
+
+def settle(outcome: str, retry_count: int, max_retries: int, policy: RetryPolicy) -> Settlement:
+    """The row's next state after an attempt ended with ``outcome`` (a run status).
+
+    Only failures are retried: a cancelled run was stopped by someone on purpose.
+    """
+    if outcome == "failed" and retry_count < max_retries:
+        return Settlement("queued", retry_count + 1, policy.delay(retry_count))
+    return Settlement(outcome, retry_count)
+
+
+def error_line(message: str | None, *, where: str | None = None) -> str | None:
+    """The first non-empty line of an error, prefixed with where it happened, bounded:
+    tracebacks belong in the Dagster run's log, the row says what went wrong."""
+    line = next((part.strip() for part in (message or "").splitlines() if part.strip()), "")
+    if not line:
+        return None
+    if where:
+        line = f"{where}: {line}"
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[: MAX_ERROR_CHARS - 1].rstrip() + "…"
+    return line

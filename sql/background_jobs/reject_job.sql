@@ -1,0 +1,5 @@
+-- A claimed row that cannot become a run (unknown job_type, bad parameters, ids of
+-- another tenant): failed at once with the reason, and never retried.
+update background_jobs
+set status = 'failed', error_message = :error_message, completed_at = now()
+where id = :id
