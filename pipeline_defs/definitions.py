@@ -31,28 +31,34 @@ def _owned(spec: AssetSpec) -> AssetSpec:
     return spec.replace_attributes(owners=[owner]) if owner and not spec.owners else spec
 
 
-defs = Definitions(
-    assets=map_asset_specs(
-        _owned,
-        [
-            generation.organizations,
-            generation.brand_profiles,
-            generation.brand_assets,
-            generation.content_templates,
-            generation.content_requests,
-            generation.generated_assets,
-            compliance.asset_compliance,
-            variants.asset_variants,
-            *approval_assets,
-            *analytics.analytics_assets,
-        ],
-    ),
-    asset_checks=[
-        compliance.no_rejected_assets_pass_through,
-        *variants.VARIANT_CHECKS,
-        *analytics.analytics_checks,
+# Every asset, check and job of the code location (tests build their own Definitions
+# from these with resources pointed at a test database).
+ASSETS = map_asset_specs(
+    _owned,
+    [
+        generation.organizations,
+        generation.brand_profiles,
+        generation.brand_assets,
+        generation.content_templates,
+        generation.content_requests,
+        generation.generated_assets,
+        compliance.asset_compliance,
+        variants.asset_variants,
+        *approval_assets,
+        *analytics.analytics_assets,
     ],
-    jobs=[content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs],
+)
+ASSET_CHECKS = [
+    compliance.no_rejected_assets_pass_through,
+    *variants.VARIANT_CHECKS,
+    *analytics.analytics_checks,
+]
+JOBS = [content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs]
+
+defs = Definitions(
+    assets=ASSETS,
+    asset_checks=ASSET_CHECKS,
+    jobs=JOBS,
     schedules=[*approval_schedules, *analytics.analytics_schedules],
     sensors=[content_request_sensor, *background_job_sensors],
     resources={

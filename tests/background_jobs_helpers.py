@@ -19,11 +19,6 @@ from dagster import (
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from assets.analytics import definitions as analytics
-from assets.approvals.definitions import approval_assets, approval_jobs
-from assets.compliance import definitions as compliance
-from assets.generation import definitions as generation
-from assets.variants import definitions as variants
 from pipeline_defs.background_jobs import BackgroundJobsResource, background_job_queue_sensor
 from pipeline_defs.background_jobs.sensors import (
     background_job_run_cancelled,
@@ -31,7 +26,7 @@ from pipeline_defs.background_jobs.sensors import (
     background_job_run_started,
     background_job_run_succeeded,
 )
-from pipeline_defs.jobs import content_generation, content_processing
+from pipeline_defs.definitions import ASSET_CHECKS, ASSETS, JOBS
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
@@ -54,23 +49,9 @@ def broken_url(url: str) -> str:
 def definitions(url: str, media: Path, metrics: Path | None = None) -> Definitions:
     """The code location's jobs over the given database, image store and metrics folder."""
     return Definitions(
-        assets=[
-            generation.brand_profiles,
-            generation.brand_assets,
-            generation.content_templates,
-            generation.content_requests,
-            generation.generated_assets,
-            compliance.asset_compliance,
-            variants.asset_variants,
-            *approval_assets,
-            *analytics.analytics_assets,
-        ],
-        asset_checks=[
-            compliance.no_rejected_assets_pass_through,
-            *variants.VARIANT_CHECKS,
-            *analytics.analytics_checks,
-        ],
-        jobs=[content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs],
+        assets=ASSETS,
+        asset_checks=ASSET_CHECKS,
+        jobs=JOBS,
         resources={
             "database": DatabaseResource(url=url),
             "image_store": ImageStoreResource(root=str(media)),

@@ -1,7 +1,10 @@
 """Running the generation asset the way Dagster's docs test assets: `materialize` with resources."""
 
 import io
+import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dagster import materialize
@@ -112,3 +115,47 @@ def copy_request(engine: Engine, source_id, *, new_id=None, **changes) -> uuid.U
                 },
             )
     return new_id
+
+
+def first_request(engine: Engine, *, brand: str | None = None, submitted: bool = False):
+    """The lowest-id demo request (of a brand, or a submitted one): a fixed source to copy."""
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select r.id from content_requests as r "
+                "join brand_profiles as b on b.id = r.brand_profile_id "
+                "where (cast(:brand as text) is null or b.name = :brand) "
+                "and (not :submitted or r.status = 'submitted') "
+                "order by r.id limit 1"
+            ),
+            {"brand": brand, "submitted": submitted},
+        ).scalar_one()
+
+
+def fixed_id(purpose: str) -> uuid.UUID:
+    """A request id that is the same every run: the id seeds the images, so their verdicts too."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"socialpipe-tests/{purpose}")
+
+
+@contextmanager
+def organization_on_freepik(engine: Engine) -> Iterator:
+    """The first demo organization switched to Freepik (with a roomy budget); restored after."""
+    with engine.begin() as conn:
+        org, settings = conn.execute(
+            text("select id, settings from organizations order by slug limit 1")
+        ).one()
+        conn.execute(
+            text(
+                "update organizations set settings = settings || "
+                '\'{"image_provider": "freepik", "daily_budget_usd": 1000}\' where id = :id'
+            ),
+            {"id": org},
+        )
+    try:
+        yield org
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                text("update organizations set settings = cast(:settings as jsonb) where id = :id"),
+                {"settings": json.dumps(settings), "id": org},
+            )

@@ -21,7 +21,7 @@ from resources.database import DatabaseResource
 from resources.migrations import upgrade
 from tests.background_jobs_helpers import broken_url, definitions, report, run_rows
 from tests.factories import make_brand, make_org, make_request, make_user
-from tests.generation_helpers import copy_request
+from tests.generation_helpers import copy_request, first_request, fixed_id
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +33,10 @@ def instance():
 @pytest.fixture(scope="module")
 def generated(demo_world, instance):
     """One content_generation run over a fresh copy of a demo request (one platform)."""
-    with demo_world.engine.connect() as conn:
-        source = conn.execute(
-            text("select id from content_requests where status = 'submitted' order by id limit 1")
-        ).scalar_one()
     request_id = copy_request(
         demo_world.engine,
-        source,
-        # a fixed id: the same image, so the same figures, every run
-        new_id=uuid.uuid5(uuid.NAMESPACE_URL, "socialpipe-tests/background-jobs/mirror"),
+        first_request(demo_world.engine, submitted=True),
+        new_id=fixed_id("background-jobs/mirror"),
         target_platforms=["x"],
     )
     result = (

@@ -1,7 +1,6 @@
 """asset_compliance and its blocking check over the demo tenants (local provider images)."""
 
 import io
-import uuid
 
 import pytest
 from dagster import AssetKey, asset, materialize
@@ -12,7 +11,7 @@ from assets.compliance.definitions import asset_compliance, no_rejected_assets_p
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from tests.factories import make_variant
-from tests.generation_helpers import asset_rows, copy_request, generate
+from tests.generation_helpers import asset_rows, copy_request, first_request, fixed_id, generate
 
 RULES = ["palette_adherence", "logo", "text_contrast", "platform_fit", "safe_zones", "fonts"]
 
@@ -49,20 +48,11 @@ def check_of(result):
 
 def new_request(world, brand: str, purpose: str = "compliance-asset"):
     """A fresh submitted copy of one of ``brand``'s demo requests: Instagram and LinkedIn."""
-    with world.engine.connect() as conn:
-        source = conn.execute(
-            text(
-                "select r.id from content_requests as r "
-                "join brand_profiles as b on b.id = r.brand_profile_id "
-                "where b.name = :brand order by r.id limit 1"
-            ),
-            {"brand": brand},
-        ).scalar_one()
     # fixed source and id: the same images every run (the id seeds the backgrounds)
     return copy_request(
         world.engine,
-        source,
-        new_id=uuid.uuid5(uuid.NAMESPACE_URL, f"socialpipe-tests/{purpose}/{brand}"),
+        first_request(world.engine, brand=brand),
+        new_id=fixed_id(f"{purpose}/{brand}"),
         target_platforms=["instagram", "linkedin"],
         style_preferences={"num_images": 1},
     )

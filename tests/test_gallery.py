@@ -22,27 +22,10 @@ from pipeline_defs.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
-from tests.generation_helpers import copy_request
+from tests.generation_helpers import copy_request, first_request, fixed_id
 
 HOSTILE_TITLE = '<script>alert("gallery")</script> & <b>bold</b>'
 VOID = {"img", "meta", "br", "hr", "link"}
-
-
-def _fixed_id(purpose: str) -> uuid.UUID:
-    # the id seeds the images: fixed ids make the same images and verdicts every run
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"socialpipe-tests/gallery/{purpose}")
-
-
-def _source(world, brand: str):
-    with world.engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select r.id from content_requests as r "
-                "join brand_profiles as b on b.id = r.brand_profile_id "
-                "where b.name = :brand order by r.id limit 1"
-            ),
-            {"brand": brand},
-        ).scalar_one()
 
 
 def _run_pipeline(world, request_ids: list) -> None:
@@ -77,22 +60,24 @@ def made(demo_world) -> dict[str, uuid.UUID]:
     for brand, key in (("Northwind Coffee", "northwind"), ("Lumen Fitness", "lumen")):
         made[key] = copy_request(
             demo_world.engine,
-            _source(demo_world, brand),
-            new_id=_fixed_id(key),
+            first_request(demo_world.engine, brand=brand),
+            new_id=fixed_id(f"gallery/{key}"),
             target_platforms=["instagram", "tiktok"],
             style_preferences={"num_images": 1},
         )
     made["hostile"] = copy_request(
         demo_world.engine,
-        _source(demo_world, "Lumen Fitness"),
-        new_id=_fixed_id("hostile"),
+        first_request(demo_world.engine, brand="Lumen Fitness"),
+        new_id=fixed_id("gallery/hostile"),
         title=HOSTILE_TITLE,
         content_brief=f"Brief with {HOSTILE_TITLE}",
         target_platforms=["x"],
         style_preferences={"num_images": 1},
     )
     made["empty"] = copy_request(
-        demo_world.engine, _source(demo_world, "Lumen Fitness"), new_id=_fixed_id("empty")
+        demo_world.engine,
+        first_request(demo_world.engine, brand="Lumen Fitness"),
+        new_id=fixed_id("gallery/empty"),
     )
     _run_pipeline(demo_world, [made["northwind"], made["lumen"], made["hostile"]])
     return made

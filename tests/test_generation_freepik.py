@@ -1,6 +1,5 @@
 """generated_assets with the Freepik provider, against the local fake Freepik server."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,13 @@ from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
-from tests.generation_helpers import asset_rows, copy_request, files_of_request, request_row
+from tests.generation_helpers import (
+    asset_rows,
+    copy_request,
+    files_of_request,
+    organization_on_freepik,
+    request_row,
+)
 
 PRICE = Decimal("0.004")  # demo pricing: freepik.classic-fast per image
 
@@ -30,24 +35,8 @@ def fake(monkeypatch):
 @pytest.fixture
 def freepik_org(demo_world):
     """A demo organization switched to Freepik for the test, switched back after."""
-    engine = demo_world.engine
-    with engine.begin() as conn:
-        org, settings = conn.execute(
-            text("select id, settings from organizations order by slug limit 1")
-        ).one()
-        conn.execute(
-            text(
-                "update organizations set settings = settings || "
-                '\'{"image_provider": "freepik", "daily_budget_usd": 1000}\' where id = :id'
-            ),
-            {"id": org},
-        )
-    yield org
-    with engine.begin() as conn:
-        conn.execute(
-            text("update organizations set settings = cast(:settings as jsonb) where id = :id"),
-            {"settings": json.dumps(settings), "id": org},
-        )
+    with organization_on_freepik(demo_world.engine) as org:
+        yield org
 
 
 def _source_request(engine, org, platforms: int = 1) -> object:

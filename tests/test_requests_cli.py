@@ -2,14 +2,18 @@
 
 import json
 import os
-import uuid
 
 from sqlalchemy import create_engine, text
 
 from resources.migrations import upgrade
 from tests.cli_runner import run_cli
 from tests.factories import make_brand, make_org, make_request, make_user
-from tests.generation_helpers import copy_request, request_row
+from tests.generation_helpers import (
+    copy_request,
+    first_request,
+    fixed_id,
+    request_row,
+)
 
 
 def _env(url: str, media) -> dict[str, str]:
@@ -20,15 +24,10 @@ def _env(url: str, media) -> dict[str, str]:
 
 
 def test_process_by_id_runs_the_main_job_and_prints_a_json_summary(demo_world):
-    with demo_world.engine.connect() as conn:
-        source = conn.execute(
-            text("select id from content_requests order by id limit 1")
-        ).scalar_one()
-    # a fixed id: the same images, so the same verdicts, every run
     request_id = copy_request(
         demo_world.engine,
-        source,
-        new_id=uuid.uuid5(uuid.NAMESPACE_URL, "socialpipe-tests/requests-cli/by-id"),
+        first_request(demo_world.engine),
+        new_id=fixed_id("requests-cli/by-id"),
         target_platforms=["x"],
     )
     result = run_cli(

@@ -1,7 +1,5 @@
 """Freepik's API key: FREEPIK_API_KEY, else the encrypted secret secrets/freepik.api_key."""
 
-import json
-
 import pytest
 from cryptography.fernet import Fernet
 from dagster import materialize
@@ -15,7 +13,7 @@ from resources.image_providers import ImageProviderResource, stored_freepik_key
 from resources.image_store import ImageStoreResource
 from resources.settings import set_setting
 from tests.fake_freepik import API_KEY, running_fake_freepik
-from tests.generation_helpers import copy_request, request_row
+from tests.generation_helpers import copy_request, organization_on_freepik, request_row
 
 
 def _never() -> str:
@@ -84,34 +82,19 @@ def test_an_undecryptable_secret_is_a_configuration_error(engine, stored_key, mo
 def freepik_world(demo_world, monkeypatch):
     """The demo with one organization on Freepik, FREEPIK_API_KEY unset; restored after."""
     engine = demo_world.engine
-    with engine.begin() as conn:
-        org, settings = conn.execute(
-            text("select id, settings from organizations order by slug limit 1")
-        ).one()
-        conn.execute(
-            text(
-                "update organizations set settings = settings || "
-                '\'{"image_provider": "freepik", "daily_budget_usd": 1000}\' where id = :id'
-            ),
-            {"id": org},
-        )
-        source = conn.execute(
-            text(
-                "select id from content_requests where organization_id = :org "
-                "and status = 'submitted' order by id limit 1"
-            ),
-            {"org": org},
-        ).scalar_one()
-    with running_fake_freepik() as fake:
+    with organization_on_freepik(engine) as org, running_fake_freepik() as fake:
+        with engine.connect() as conn:
+            source = conn.execute(
+                text(
+                    "select id from content_requests where organization_id = :org "
+                    "and status = 'submitted' order by id limit 1"
+                ),
+                {"org": org},
+            ).scalar_one()
         monkeypatch.delenv("FREEPIK_API_KEY", raising=False)
         monkeypatch.setenv("FREEPIK_BASE_URL", fake.base_url)
         monkeypatch.delenv("FREEPIK_MODEL", raising=False)
         yield demo_world, fake, copy_request(engine, source, target_platforms=["instagram"])
-    with engine.begin() as conn:
-        conn.execute(
-            text("update organizations set settings = cast(:settings as jsonb) where id = :id"),
-            {"settings": json.dumps(settings), "id": org},
-        )
 
 
 def _generate(world, request_id):

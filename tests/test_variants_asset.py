@@ -14,7 +14,7 @@ from assets.variants.definitions import VARIANT_CHECKS, asset_variants
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
-from tests.generation_helpers import asset_rows, copy_request, generate
+from tests.generation_helpers import asset_rows, copy_request, first_request, generate
 
 PLATFORMS = ["instagram", "x"]
 
@@ -88,13 +88,9 @@ def set_status(engine, request_id, status, platform=None) -> None:
 @pytest.fixture(scope="module")
 def request_id(demo_world):
     """A fresh demo request for two platforms, one candidate each, generated and 'passed'."""
-    with demo_world.engine.connect() as conn:
-        source = conn.execute(
-            text("select id from content_requests where status = 'submitted' order by id limit 1")
-        ).scalar_one()
     new_id = copy_request(
         demo_world.engine,
-        source,
+        first_request(demo_world.engine, submitted=True),
         target_platforms=PLATFORMS,
         style_preferences={"num_images": 1},
     )
