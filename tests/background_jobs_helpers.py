@@ -92,10 +92,17 @@ def report(sensor, instance: DagsterInstance, run_id: str, url: str, **settings)
     sensor(context)
 
 
+def evaluate(instance: DagsterInstance, url: str, cursor: str | None = None, **settings):
+    """One evaluation of the queue sensor: its SensorResult."""
+    context = build_sensor_context(
+        instance=instance, cursor=cursor, resources=resources(url, **settings)
+    )
+    return background_job_queue_sensor(context)
+
+
 def tick(instance: DagsterInstance, url: str, **settings) -> list[RunRequest]:
     """One evaluation of the queue sensor; the run requests it made."""
-    context = build_sensor_context(instance=instance, resources=resources(url, **settings))
-    return list(background_job_queue_sensor(context).run_requests or [])
+    return list(evaluate(instance, url, **settings).run_requests or [])
 
 
 def job_row(engine: Engine, job_id) -> SimpleNamespace:

@@ -23,6 +23,7 @@ from resources.tenancy import tenant_connection
 from tests.background_jobs_helpers import (
     broken_url,
     definitions,
+    evaluate,
     execute,
     job_row,
     report,
@@ -131,6 +132,17 @@ def test_a_queued_row_becomes_exactly_one_run(world, instance):
     assert request.tags[JOB_ID_TAG] == job_id and request.tags[ATTEMPT_TAG] == "0"
     assert job_row(world.engine, job_id).status == "running"
     assert tick(instance, world.url) == []  # the row is claimed: a second tick has nothing
+
+
+def test_the_cursor_keeps_running_totals_of_launched_and_rejected_rows(world, instance):
+    queue(world, "regenerate_request", {"request_ids": [world.request]})
+    queue(world, "make_coffee", {})
+
+    first = evaluate(instance, world.url, cursor=json.dumps({"launched": 5, "rejected": 1}))
+    second = evaluate(instance, world.url, cursor=first.cursor)
+
+    assert json.loads(first.cursor) == {"launched": 6, "rejected": 2}
+    assert json.loads(second.cursor) == json.loads(first.cursor)  # nothing new to claim
 
 
 def test_due_rows_are_claimed_most_urgent_first_and_later_ones_wait(world, instance):

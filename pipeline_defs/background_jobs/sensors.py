@@ -9,6 +9,8 @@ The queue (STOPPED by default, like the request sensor): it launches runs, some 
 which call a paid image API, so an operator turns it on (UI → Automation).
 """
 
+import json
+
 from dagster import (
     ConfigurableResource,
     DagsterInstance,
@@ -150,7 +152,12 @@ def background_job_queue_sensor(
     run_requests = [run_request_for(job) for job in claimed]
     if stale:
         run_requests += reconcile(context.instance, engine, stale, background_jobs.retry_policy())
-    return SensorResult(run_requests=run_requests)
+    # the rows' status is what keeps a job from launching twice; the cursor keeps
+    # running totals that the UI shows on the sensor's ticks
+    totals = json.loads(context.cursor) if context.cursor else {"launched": 0, "rejected": 0}
+    totals["launched"] += len(run_requests)
+    totals["rejected"] += len(rejected) + len(rejected_stale)
+    return SensorResult(run_requests=run_requests, cursor=json.dumps(totals))
 
 
 background_job_sensors = [
