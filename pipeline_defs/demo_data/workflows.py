@@ -86,8 +86,9 @@ def demo_workflows() -> list[DemoWorkflow]:
                 platforms=(),
                 auto_approval_rules=(
                     {
+                        # routine organic posts and stories, where a paid sign-off is not needed
                         "min_compliance_score": 90,
-                        "content_types": ["post"],
+                        "content_types": ["post", "story"],
                         "platforms": ["instagram", "linkedin"],
                         "max_priority": 3,
                     },
