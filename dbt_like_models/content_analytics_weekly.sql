@@ -93,9 +93,8 @@ final as (
         comments,
         saves,
         clicks,
-        round((likes + shares + comments + saves)::numeric / nullif(impressions, 0), 6)
-            as engagement_rate,
-        round(clicks::numeric / nullif(impressions, 0), 6) as click_through_rate,
+        engagement_rate(likes, shares, comments, saves, impressions) as engagement_rate,
+        click_through_rate(clicks, impressions) as click_through_rate,
         performance_date,
         'weekly' as measurement_period,
         external_post_id,

@@ -5,6 +5,7 @@ partitions, single-run backfills, checks, job, 01:00 UTC schedule) load and vali
 
 import shutil
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from dagster import (
     Definitions,
     build_schedule_context,
 )
+from sqlalchemy import text
 
 from assets.analytics import definitions as analytics
 from assets.analytics.definitions import build_analytics
@@ -242,3 +244,17 @@ def test_the_analytics_are_registered_in_the_code_location() -> None:
         template_performance.parent_keys
     )
     assert graph.get(AssetKey("generated_assets")).is_materializable
+
+
+def test_the_rate_functions_are_the_design_formulas_and_null_without_impressions(conn) -> None:
+    row = conn.execute(
+        text(
+            "select engagement_rate(10, 5, 3, 2, 1000) as engagement, "
+            "click_through_rate(7, 300) as ctr, "
+            "engagement_rate(1, 1, 1, 1, 0) as no_impressions, "
+            "click_through_rate(1, 0) as no_impressions_ctr"
+        )
+    ).one()
+    assert row.engagement == Decimal("0.020000")  # (10 + 5 + 3 + 2) / 1000
+    assert row.ctr == Decimal("0.023333")  # rounded to the columns' six decimals
+    assert row.no_impressions is None and row.no_impressions_ctr is None

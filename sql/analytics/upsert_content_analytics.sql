@@ -17,9 +17,9 @@ select
     comments,
     saves,
     clicks,
-    -- no impressions: no rate (null), never a division error
-    round((likes + shares + comments + saves)::numeric / nullif(impressions, 0), 6),
-    round(clicks::numeric / nullif(impressions, 0), 6),
+    -- sql/schema/0007_engagement_rates.sql: null without impressions
+    engagement_rate(likes, shares, comments, saves, impressions),
+    click_through_rate(clicks, impressions),
     performance_date,
     'daily',
     external_post_id,
