@@ -14,7 +14,6 @@ from assets.generation.context import _settings
 from assets.generation.ledger import daily_budget
 from assets.generation.pricing import Price, price_list
 from assets.placements import PlacementSettingError, with_overrides
-from assets.variants.batch import load_placements
 from resources.settings import (
     MASK,
     InvalidSettingError,
@@ -30,6 +29,7 @@ from resources.settings import (
     set_setting,
     set_text,
 )
+from resources.settings import placements as load_placements
 from tests.conftest import scalar
 from tests.factories import make_setting
 

@@ -12,7 +12,7 @@ from assets.placements import (
     primary_placement,
     with_overrides,
 )
-from assets.variants.batch import load_placements
+from resources.settings import placements as load_placements
 
 DESIGN_SECTION_6 = {
     "instagram.feed_square": (1080, 1080, 30, ("jpeg", "png")),

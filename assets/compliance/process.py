@@ -22,8 +22,9 @@ from assets.brand_kits import BrandKit, BrandKitError, load_brand_kit
 from assets.compliance.images import ImageRefusedError, load_image
 from assets.compliance.results import DETAILS_VERSION
 from assets.compliance.scorer import score
-from assets.placements import Placement, all_placements, primary_placement, with_overrides
+from assets.placements import Placement, all_placements, primary_placement
 from resources.image_store import FileStore
+from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,8 @@ class ComplianceServices:
 
 
 def _placements(conn: Connection) -> tuple[Placement, ...]:
-    rows = conn.execute(sql("generation/load_settings"), {"category": "placements"})
     try:
-        return with_overrides({key: value for key, value in rows})
+        return placements_from_settings(conn)
     except ValueError as error:  # a bad override must not stop scoring
         log.warning("placement overrides ignored: %s", error)
         return all_placements()

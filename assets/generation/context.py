@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from assets.generation.pricing import Price, price_list
 from assets.generation.types import PaletteColor
 from assets.placements import primary_placement
+from resources.settings import category_values
 from resources.sql_files import sql
 
 
@@ -32,8 +33,8 @@ class RequestContext:
 
 
 def _settings(conn: Connection, category: str) -> dict[str, Mapping]:
-    rows = conn.execute(sql("generation/load_settings"), {"category": category})
-    return {key: value for key, value in rows if isinstance(value, Mapping)}
+    values = category_values(conn, category)
+    return {key: value for key, value in values.items() if isinstance(value, Mapping)}
 
 
 def load_context(conn: Connection, request_id: object) -> RequestContext:

@@ -10,15 +10,16 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from assets.brand_kits import TemplateError
-from assets.placements import Placement, placements_for, with_overrides
+from assets.placements import placements_for
 from assets.variants.pool import JobFailure, RenderJob, default_workers, render_all
 from assets.variants.records import ELIGIBLE, AssetChangedError, SavedVariant, replace_variants
 from assets.variants.render import RenderOptions
 from assets.variants.zones import template_zones
 from resources.image_store import FileStore
+from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 
 SKIP_REASONS = {
@@ -50,12 +51,6 @@ class RunSummary:
         return [v for o in self.outcomes for v in o.variants]
 
 
-def load_placements(conn: Connection) -> tuple[Placement, ...]:
-    """The placements file with system_settings overrides applied."""
-    rows = conn.execute(sql("variants/placement_overrides"))
-    return with_overrides({key: value for key, value in rows})
-
-
 def run_variants(
     engine: Engine,
     store: FileStore,
@@ -69,7 +64,7 @@ def run_variants(
 ) -> RunSummary:
     options = options or RenderOptions()
     with engine.connect() as conn:
-        placements = load_placements(conn)
+        placements = placements_from_settings(conn)
         candidates = (
             conn.execute(
                 sql("variants/candidates"),

@@ -18,13 +18,14 @@ from pydantic import Field
 
 from assets.generation.contact_sheet import contact_sheet
 from assets.variants import checks
-from assets.variants.batch import RunSummary, load_placements, run_variants
+from assets.variants.batch import RunSummary, run_variants
 from assets.variants.crops import MISFIT_POLICIES
 from assets.variants.focus import INTERESTING
 from assets.variants.render import RenderOptions
 from assets.variants.report import preview_markdown, problems_markdown, summary_metadata
 from resources.database import DatabaseResource
 from resources.image_store import FileStore, ImageStoreResource
+from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 
 VARIANTS_GROUP = "variants"
@@ -113,7 +114,7 @@ def _written_rows(context: AssetCheckExecutionContext, database: DatabaseResourc
     run_id = event.run_id if event else ""
     with database.get_engine().connect() as conn:
         rows = conn.execute(sql("variants/run_variants"), {"run_id": run_id}).mappings().all()
-        return rows, load_placements(conn)
+        return rows, placements_from_settings(conn)
 
 
 def _result(rows, problems: list[str]) -> AssetCheckResult:

@@ -17,10 +17,12 @@ from resources.settings.errors import (
 from resources.settings.secrets import KEY_ENV, MASK
 from resources.settings.store import (
     Setting,
+    category_values,
     delete_setting,
     find_setting,
     get_setting,
     list_settings,
+    placements,
     reveal,
     rotate_secrets,
     secret_value,
@@ -42,6 +44,7 @@ __all__ = [
     "ReadonlySettingError",
     "SecretKeyError",
     "Setting",
+    "category_values",
     "SettingNotFoundError",
     "SettingsError",
     "delete_setting",
@@ -49,6 +52,7 @@ __all__ = [
     "get_setting",
     "list_settings",
     "parse_text",
+    "placements",
     "reveal",
     "rotate_secrets",
     "secret_value",

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping
 
+from assets.placements import Placement, with_overrides
 from resources.settings import categories, secrets
 from resources.settings.errors import (
     InvalidSettingError,
@@ -93,6 +94,17 @@ def get_setting(conn: Connection, category: str, key: str) -> Setting:
 def list_settings(conn: Connection, category: str | None = None) -> list[Setting]:
     rows = conn.execute(sql("settings/list_settings"), {"category": category}).mappings()
     return [_setting(row) for row in rows]
+
+
+def category_values(conn: Connection, category: str) -> dict[str, object]:
+    """{key: value} of a category's plain settings, as the pipeline reads them
+    (encrypted ones are left out: they are read one by one, with the key)."""
+    return {s.key: s.value for s in list_settings(conn, category) if not s.is_encrypted}
+
+
+def placements(conn: Connection) -> tuple[Placement, ...]:
+    """The placements file with the `placements` settings applied (assets/placements.py)."""
+    return with_overrides(category_values(conn, "placements"))
 
 
 def reveal(setting: Setting, environ: Mapping[str, str] | None = None) -> object:
