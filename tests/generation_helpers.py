@@ -25,7 +25,15 @@ def generate(world, request_ids: list, *, provider: str = "local", force: bool =
         resources={
             "database": DatabaseResource(url=world.url),
             "image_store": ImageStoreResource(root=str(world.media)),
-            "image_provider": ImageProviderResource(default_provider=provider),
+            "image_provider": ImageProviderResource(
+                default_provider=provider,
+                # for organizations on Freepik: the local fake answers at once, over http
+                freepik_timeout_s=2,
+                freepik_backoff_initial_s=0.01,
+                freepik_poll_interval_s=0.01,
+                freepik_task_deadline_s=2,
+                freepik_download_schemes=["http"],
+            ),
         },
         run_config={"ops": generated_assets_config([str(i) for i in request_ids], force=force)},
         raise_on_error=False,

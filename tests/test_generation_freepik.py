@@ -3,19 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from dagster import materialize
 from sqlalchemy import text
 
-from assets.generation.definitions import generated_assets
-from pipeline_defs.jobs import generated_assets_config
-from resources.database import DatabaseResource
-from resources.image_providers import ImageProviderResource
-from resources.image_store import ImageStoreResource
 from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
 from tests.generation_helpers import (
     asset_rows,
     copy_request,
     files_of_request,
+    generate,
     organization_on_freepik,
     request_row,
 )
@@ -51,25 +46,6 @@ def _source_request(engine, org, platforms: int = 1) -> object:
         ).scalar_one()
 
 
-def _run(world, request_ids, *, force: bool = False):
-    return materialize(
-        [generated_assets],
-        resources={
-            "database": DatabaseResource(url=world.url),
-            "image_store": ImageStoreResource(root=str(world.media)),
-            "image_provider": ImageProviderResource(
-                default_provider="local",
-                freepik_timeout_s=2,
-                freepik_backoff_initial_s=0.01,
-                freepik_poll_interval_s=0.01,
-                freepik_task_deadline_s=2,
-                freepik_download_schemes=["http"],
-            ),
-        },
-        run_config={"ops": generated_assets_config([str(i) for i in request_ids], force=force)},
-    )
-
-
 def _usage(engine, request_id) -> list:
     with engine.connect() as conn:
         return conn.execute(
@@ -89,7 +65,7 @@ def test_images_come_from_freepik_and_every_call_is_priced(demo_world, freepik_o
         target_platforms=["instagram"],
     )
     fake.queue_fault(Fault.error(503), times=2, method="POST")
-    assert _run(demo_world, [request_id]).success
+    assert generate(demo_world, [request_id]).success
 
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "generated"
@@ -115,7 +91,7 @@ def test_an_invalid_key_fails_the_request_after_one_call(
         _source_request(demo_world.engine, freepik_org),
         target_platforms=["instagram"],
     )
-    assert _run(demo_world, [request_id]).success  # the run goes on; the request fails
+    assert generate(demo_world, [request_id]).success  # the run goes on; the request fails
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
     assert "401" in request["status_reason"]
@@ -130,7 +106,7 @@ def test_nsfw_images_fail_the_request(demo_world, freepik_org, fake):
         target_platforms=["instagram"],
     )
     fake.flag_nsfw()
-    _run(demo_world, [request_id])
+    generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
     assert "nsfw" in request["status_reason"].lower()
@@ -151,7 +127,7 @@ def test_over_budget_no_call_is_made(demo_world, freepik_org, fake):
         _source_request(demo_world.engine, freepik_org),
         target_platforms=["instagram"],
     )
-    _run(demo_world, [request_id])
+    generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
     assert "daily budget of 0.001" in request["status_reason"]
@@ -193,7 +169,7 @@ def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(demo_world, freep
     assert len(request["target_platforms"]) >= 2
     # the budget covers the first platform's image and not the second's
     _set_budget(engine, freepik_org, _spent_today(engine, freepik_org) + PRICE + Decimal("0.001"))
-    _run(demo_world, [request_id])
+    generate(demo_world, [request_id])
 
     failed = request_row(engine, request_id)
     assert failed["status"] == "failed" and "daily budget" in failed["status_reason"]
@@ -203,8 +179,8 @@ def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(demo_world, freep
 
     # with money again, re-executing the failed request completes it, exactly once
     _set_budget(engine, freepik_org, 1000)
-    _run(demo_world, [request_id])
-    _run(demo_world, [request_id])  # a second process of the same request changes nothing
+    generate(demo_world, [request_id])
+    generate(demo_world, [request_id])  # a second process of the same request changes nothing
     done = request_row(engine, request_id)
     assert done["status"] == "generated"
     rows = asset_rows(engine, request_id)
@@ -228,7 +204,7 @@ def test_mystic_tasks_record_their_task_ids(demo_world, freepik_org, fake):
         target_platforms=["linkedin"],
         style_preferences={"num_images": 1},
     )
-    assert _run(demo_world, [request_id]).success
+    assert generate(demo_world, [request_id]).success
     (row,) = asset_rows(engine, request_id)
     assert row["freepik_image_kind"] == "task"
     assert row["freepik_image_id"] in fake.tasks

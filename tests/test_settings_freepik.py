@@ -2,18 +2,13 @@
 
 import pytest
 from cryptography.fernet import Fernet
-from dagster import materialize
 from sqlalchemy import text
 
-from assets.generation.definitions import generated_assets
-from pipeline_defs.jobs import generated_assets_config
-from resources.database import DatabaseResource
 from resources.freepik import API_KEY_SECRET, FreepikConfigurationError, FreepikSettings
-from resources.image_providers import ImageProviderResource, stored_freepik_key
-from resources.image_store import ImageStoreResource
+from resources.image_providers import stored_freepik_key
 from resources.settings import set_setting
 from tests.fake_freepik import API_KEY, running_fake_freepik
-from tests.generation_helpers import copy_request, organization_on_freepik, request_row
+from tests.generation_helpers import copy_request, generate, organization_on_freepik, request_row
 
 
 def _never() -> str:
@@ -97,28 +92,11 @@ def freepik_world(demo_world, monkeypatch):
         yield demo_world, fake, copy_request(engine, source, target_platforms=["instagram"])
 
 
-def _generate(world, request_id):
-    return materialize(
-        [generated_assets],
-        resources={
-            "database": DatabaseResource(url=world.url),
-            "image_store": ImageStoreResource(root=str(world.media)),
-            "image_provider": ImageProviderResource(
-                default_provider="local",
-                freepik_timeout_s=2,
-                freepik_backoff_initial_s=0.01,
-                freepik_download_schemes=["http"],
-            ),
-        },
-        run_config={"ops": generated_assets_config([str(request_id)])},
-    )
-
-
 def test_generation_calls_freepik_with_the_stored_key(freepik_world, stored_key) -> None:
     world, fake, request_id = freepik_world
     stored_key(world.engine)
 
-    result = _generate(world, request_id)
+    result = generate(world, [request_id])
 
     assert request_row(world.engine, request_id)["status"] == "generated"
     assert fake.api_requests[0].headers["x-freepik-api-key"] == API_KEY
@@ -133,7 +111,7 @@ def test_generation_with_an_undecryptable_key_fails_the_request_clearly(
     stored_key(world.engine)
     monkeypatch.setenv("SOCIALPIPE_SECRET_KEY", Fernet.generate_key().decode())
 
-    assert _generate(world, request_id).success  # the run goes on; the request fails
+    assert generate(world, [request_id]).success  # the run goes on; the request fails
     request = request_row(world.engine, request_id)
     assert request["status"] == "failed"
     assert "secrets/freepik.api_key cannot be decrypted" in request["status_reason"]
