@@ -258,3 +258,15 @@ def test_the_rate_functions_are_the_design_formulas_and_null_without_impressions
     assert row.engagement == Decimal("0.020000")  # (10 + 5 + 3 + 2) / 1000
     assert row.ctr == Decimal("0.023333")  # rounded to the columns' six decimals
     assert row.no_impressions is None and row.no_impressions_ctr is None
+
+
+def test_models_reading_generated_assets_run_after_compliance_has_scored_them() -> None:
+    from pipeline_defs.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    parents = {
+        key.to_user_string()
+        for key in graph.get(AssetKey("brand_compliance_analytics")).parent_keys
+    }
+    # the table's rows come from generation, the scores the model counts from compliance
+    assert {"generated_assets", "asset_compliance"} <= parents

@@ -98,6 +98,12 @@ def _model_metadata(run: ModelRun) -> dict:
     return metadata
 
 
+# Tables another asset finishes after the one that creates their rows: a model reading
+# generated_assets reads the scores asset_compliance writes into it, so it runs after
+# compliance too (the lineage from the SQL alone would point at generated_assets only).
+FINISHED_BY = {"generated_assets": "asset_compliance"}
+
+
 def _partition_mapping(model: Model, dep: Dependency, partitioned: set[str]):
     if not (model.partitioned and dep.asset in partitioned) or model.lookback_days == 1:
         return None
@@ -119,8 +125,11 @@ def model_asset(
         group_name=ANALYTICS_GROUP,
         kinds={"postgres", "sql"},
         deps=[
-            AssetDep(dep.asset, partition_mapping=_partition_mapping(model, dep, partitioned))
-            for dep in deps
+            *(
+                AssetDep(dep.asset, partition_mapping=_partition_mapping(model, dep, partitioned))
+                for dep in deps
+            ),
+            *(AssetDep(FINISHED_BY[dep.table]) for dep in deps if dep.table in FINISHED_BY),
         ],
         partitions_def=partitions_def if model.partitioned else None,
         backfill_policy=BackfillPolicy.single_run() if model.partitioned else None,
