@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from resources.settings import list_settings, set_setting
 from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
 from tests.generation_helpers import (
     asset_rows,
@@ -212,3 +213,95 @@ def test_mystic_tasks_record_their_task_ids(demo_world, freepik_org, fake):
     usage = _usage(engine, request_id)
     assert usage[0].endpoint == "/v1/ai/mystic" and usage[0].cost_per_request == Decimal("0.02")
     assert all(u.cost_per_request == 0 for u in usage[1:])  # polls are free
+
+
+@pytest.fixture
+def budgets(demo_world):
+    """Sets default budgets (through resources.settings, validated) for one test; the
+    demo's budget rows are put back after."""
+    engine = demo_world.engine
+    with engine.connect() as conn:
+        saved = list_settings(conn, "budgets")
+
+    def set_budgets(**values) -> None:
+        with engine.begin() as conn:
+            for key, value in values.items():
+                set_setting(conn, "budgets", key, value)
+
+    yield set_budgets
+    with engine.begin() as conn:
+        # an upsert keeps each row's id (the demo counts its settings by id)
+        conn.execute(
+            text(
+                "delete from system_settings where category = 'budgets' "
+                "and not setting_key = any(:keys)"
+            ),
+            {"keys": [setting.key for setting in saved]},
+        )
+        for setting in saved:
+            set_setting(conn, "budgets", setting.key, setting.value)
+
+
+def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_org, fake, budgets):
+    # the organization's daily budget (1000) is roomy: the month's spend is what stops it
+    spent = _spent_this_month(demo_world.engine, freepik_org)
+    budgets(**{"default.monthly": {"monthly_budget_usd": float(spent) + 0.001}})
+    request_id = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    generate(demo_world, [request_id])
+    request = request_row(demo_world.engine, request_id)
+    assert request["status"] == "failed"
+    assert "monthly budget of" in request["status_reason"]
+    assert (
+        "spent this month" in request["status_reason"]
+        and "no call was made" in request["status_reason"]
+    )
+    assert fake.api_requests == []
+
+
+def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
+    demo_world, freepik_org, fake, budgets
+):
+    _set_budget(
+        demo_world.engine, freepik_org, float(_spent_today(demo_world.engine, freepik_org)) + 1
+    )
+    # warn at once (any spend reaches 0 % of the budget); stop well above this call's price
+    budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 1})
+    warned = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+        style_preferences={"num_images": 1},
+    )
+    generate(demo_world, [warned])
+    request = request_row(demo_world.engine, warned)
+    assert request["status"] == "generated"
+    assert "daily spend reaches" in request["status_reason"]
+
+    # stop at 0 % of the budget: the next billable call is refused before it is made
+    budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 0})
+    calls_before = len(fake.api_requests)
+    stopped = copy_request(
+        demo_world.engine,
+        _source_request(demo_world.engine, freepik_org),
+        target_platforms=["instagram"],
+    )
+    generate(demo_world, [stopped])
+    request = request_row(demo_world.engine, stopped)
+    assert request["status"] == "failed" and "(stopping at 0" in request["status_reason"]
+    assert len(fake.api_requests) == calls_before
+
+
+def _spent_this_month(engine, org) -> Decimal:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "select coalesce(sum(cost_per_request), 0) from api_usage "
+                "where organization_id = :org and request_timestamp >= "
+                "date_trunc('month', now() at time zone 'utc') at time zone 'utc'"
+            ),
+            {"org": org},
+        ).scalar_one()

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from psycopg.types.json import Jsonb
 
 from assets.generation.context import _settings
-from assets.generation.ledger import daily_budget
+from assets.generation.ledger import Budget, budgets_for
 from assets.generation.pricing import Price, price_list
 from assets.placements import PlacementSettingError, with_overrides
 from resources.settings import (
@@ -128,8 +128,14 @@ def test_budgets_are_checked_per_key_and_read_by_the_ledger(conn) -> None:
     set_setting(conn, "budgets", "default.monthly", {"monthly_budget_usd": 300})
     set_setting(conn, "budgets", "alerts", {"warn_at_fraction": 0.8, "stop_at_fraction": 1})
 
-    assert daily_budget({}, _settings(conn, "budgets")) == Decimal("12.5")
-    assert daily_budget({"daily_budget_usd": 3}, _settings(conn, "budgets")) == Decimal(3)
+    stored = _settings(conn, "budgets")
+    assert budgets_for({}, stored) == [
+        Budget("day", Decimal("12.5"), Decimal("12.5"), Decimal("10.00")),
+        Budget("month", Decimal(300), Decimal(300), Decimal("240.0")),
+    ]
+    # an organization's own amounts win over the defaults
+    own = budgets_for({"daily_budget_usd": 3, "monthly_budget_usd": 50}, stored)
+    assert [(b.period, b.amount) for b in own] == [("day", Decimal(3)), ("month", Decimal(50))]
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,18 @@
-"""Every provider call becomes an api_usage row; billable calls are checked against budget.
+"""Every provider call becomes an api_usage row; billable calls are checked against budgets.
 
 Each call is written in its own short transaction as it happens: spend must be
 recorded even when the request later fails or the process dies, and the budget
 check of a concurrent run must see it.
+
+Budgets (system_settings category "budgets", README "System settings"): a daily and a
+monthly limit per organization (UTC day and month), the organization's own
+`daily_budget_usd` / `monthly_budget_usd` first, else the defaults; `alerts` says at
+which share of a limit generation warns and at which it stops.
 """
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Engine
@@ -16,12 +22,41 @@ from assets.generation.types import ApiCall, BudgetExceededError, BudgetGuard
 from resources.sql_files import sql
 
 
-def daily_budget(organization_settings: Mapping, budgets: Mapping[str, Mapping]) -> Decimal | None:
-    """The organization's own daily budget, else the default; None means unlimited."""
-    value = organization_settings.get("daily_budget_usd")
-    if value is None:
-        value = (budgets.get("default.daily") or {}).get("daily_budget_usd")
-    return None if value is None else Decimal(str(value))
+@dataclass(frozen=True)
+class Budget:
+    period: str  # "day" or "month": a date_trunc unit, in UTC
+    amount: Decimal
+    stop_at: Decimal  # spend beyond this is refused (amount × alerts.stop_at_fraction)
+    warn_at: Decimal | None = None  # spend reaching this is reported
+
+    @property
+    def name(self) -> str:
+        return {"day": "daily", "month": "monthly"}[self.period]
+
+
+# period, the key in organizations.settings and in the budget's value, the default's key
+PERIODS = (
+    ("day", "daily_budget_usd", "default.daily"),
+    ("month", "monthly_budget_usd", "default.monthly"),
+)
+
+
+def budgets_for(organization_settings: Mapping, budgets: Mapping[str, Mapping]) -> list[Budget]:
+    """The organization's budgets: its own amounts, else the defaults; none = unlimited."""
+    alerts = budgets.get("alerts") or {}
+    stop = Decimal(str(alerts.get("stop_at_fraction", 1)))
+    warn = alerts.get("warn_at_fraction")
+    found = []
+    for period, key, default in PERIODS:
+        value = organization_settings.get(key)
+        if value is None:
+            value = (budgets.get(default) or {}).get(key)
+        if value is None:
+            continue
+        amount = Decimal(str(value))
+        warn_at = amount * Decimal(str(warn)) if warn is not None else None
+        found.append(Budget(period, amount, amount * stop, warn_at))
+    return found
 
 
 class UsageLedger:
@@ -33,16 +68,17 @@ class UsageLedger:
         user_id: object | None,
         content_request_id: object | None,
         prices: Mapping[str, Price],
-        budget: Decimal | None,
+        budgets: list[Budget],
     ) -> None:
         self.engine = engine
         self.organization_id = organization_id
         self.user_id = user_id
         self.content_request_id = content_request_id
         self.prices = prices
-        self.budget = budget
+        self.budgets = budgets
         self.cost = Decimal(0)
         self.calls = 0
+        self.warnings: list[str] = []
 
     def record(self, call: ApiCall) -> None:
         cost, currency = cost_of(call, self.prices)
@@ -70,11 +106,12 @@ class UsageLedger:
         self.cost += cost
         self.calls += 1
 
-    def spent_today(self) -> Decimal:
+    def spent_this(self, period: str) -> Decimal:
         with self.engine.connect() as conn:
             return Decimal(
                 conn.execute(
-                    sql("generation/spend_today"), {"organization_id": self.organization_id}
+                    sql("generation/spend_this_period"),
+                    {"organization_id": self.organization_id, "period": period},
                 ).scalar_one()
             )
 
@@ -83,15 +120,28 @@ class UsageLedger:
 
         def check(images: int) -> None:
             price = price_for(self.prices, provider, model)
-            if self.budget is None or price.per_image == 0:
+            if price.per_image == 0:
                 return
-            spent = self.spent_today()
             estimate = price.per_image * images
-            if spent + estimate > self.budget:
-                raise BudgetExceededError(
-                    f"daily budget of {self.budget} {price.currency} would be exceeded: "
-                    f"{spent:.4f} spent today, this call would add {estimate:.4f}; "
-                    "no call was made"
-                )
+            for budget in self.budgets:
+                self._check(budget, self.spent_this(budget.period), estimate, price.currency)
 
         return check
+
+    def _check(self, budget: Budget, spent: Decimal, estimate: Decimal, currency: str) -> None:
+        since = "today" if budget.period == "day" else "this month"
+        if spent + estimate > budget.stop_at:
+            stops = "" if budget.stop_at == budget.amount else f" (stopping at {budget.stop_at})"
+            raise BudgetExceededError(
+                f"{budget.name} budget of {budget.amount} {currency}{stops} would be exceeded: "
+                f"{spent:.4f} spent {since}, this call would add {estimate:.4f}; "
+                "no call was made"
+            )
+        if budget.warn_at is not None and spent + estimate >= budget.warn_at:
+            warning = (
+                f"{budget.name} spend reaches {spent + estimate:.4f} of the "
+                f"{budget.amount} {currency} budget"
+            )
+            # one warning per budget and request: the last figure is the one that matters
+            self.warnings = [w for w in self.warnings if not w.startswith(budget.name)]
+            self.warnings.append(warning)

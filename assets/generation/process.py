@@ -21,7 +21,7 @@ from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
 from assets.generation import planning
 from assets.generation.context import RequestContext, load_context
-from assets.generation.ledger import UsageLedger, daily_budget
+from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
 from assets.placements import all_placements
 from assets.rendering import render_template, request_texts
@@ -95,10 +95,11 @@ def process_request(
             user_id=context.request["requested_by"],
             content_request_id=request_id,
             prices=context.prices,
-            budget=daily_budget(context.organization_settings, context.budgets),
+            budgets=budgets_for(context.organization_settings, context.budgets),
         )
         outcome.warnings = planning.check_request(context.request)
         rows = _generate(services, context, ledger, outcome)
+        outcome.warnings += ledger.warnings
         with engine.begin() as conn:
             replaced = _save(conn, context, rows, outcome.warnings)
     except Exception as error:  # noqa: BLE001 - one bad request must not stop the batch
@@ -219,9 +220,7 @@ def _render_record(metadata: Mapping) -> dict:
     return record
 
 
-def _asset_key(
-    request: Mapping, platform: str, variant: str, data: bytes, extension: str
-) -> str:
+def _asset_key(request: Mapping, platform: str, variant: str, data: bytes, extension: str) -> str:
     # ids and a content hash only: a re-run with the same result writes nothing new,
     # a different result never overwrites a file an existing row points at
     digest = hashlib.sha256(data).hexdigest()[:16]

@@ -1,5 +1,0 @@
--- What an organization has spent on providers since midnight UTC.
-select coalesce(sum(cost_per_request), 0)
-from api_usage
-where organization_id = :organization_id
-  and request_timestamp >= date_trunc('day', now() at time zone 'utc') at time zone 'utc'
