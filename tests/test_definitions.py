@@ -52,3 +52,25 @@ def test_organizations_are_the_source_of_every_brand_kit() -> None:
     graph = defs.resolve_asset_graph()
     parents = {key.to_user_string() for key in graph.get(AssetKey("brand_profiles")).parent_keys}
     assert "organizations" in parents
+
+
+def test_the_readme_launchpad_config_is_what_the_generation_job_accepts() -> None:
+    """README's "Re-running a request from the launchpad" YAML is valid run config, and the
+    same config the sensor and the CLI build."""
+    import re
+
+    import yaml
+    from dagster import validate_run_config
+
+    from pipeline_defs.definitions import defs
+    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    block = re.search(r"```yaml\n(ops:\n  generated_assets:.*?)```", readme, re.DOTALL)
+    assert block, "the launchpad example is missing from README.md"
+    request_id = "00000000-0000-0000-0000-000000000001"
+    config = yaml.safe_load(block.group(1).replace("<request uuid>", request_id))
+
+    assert config == generation_run_config([request_id], force=True)
+    # raises DagsterInvalidConfigError when the YAML does not fit the job
+    validate_run_config(defs.resolve_job_def(GENERATION_JOB_NAME), config)
