@@ -8,6 +8,7 @@ same transaction, with the reason.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from sqlalchemy import Connection
 
@@ -54,19 +55,46 @@ def _owners(conn: Connection, spec: JobSpec) -> dict[str, dict[str, str]]:
     return owners
 
 
-def _check(conn: Connection, row: Mapping, analytics_days: tuple[date, date] | None) -> JobSpec:
+def check_job(
+    conn: Connection,
+    job_type: str,
+    parameters: object,
+    *,
+    organization_id: UUID | str | None,
+    content_request_id: UUID | str | None = None,
+    analytics_days: tuple[date, date] | None = None,
+) -> JobSpec:
+    """The run a job asks for, or InvalidJob naming what is wrong: its parameters, then
+    whether the ids it names exist and are its organization's.
+
+    The queue sensor checks every claimed row with it; `socialpipe jobs queue` checks a
+    job before inserting it, so the command line refuses exactly what the sensor would.
+    ``conn`` must see every tenant's rows (the pipeline role) to tell another
+    organization's ids from unknown ones.
+    """
     spec = validate_job(
-        row["job_type"],
-        row["parameters"],
-        content_request_id=row["content_request_id"],
+        job_type,
+        parameters,
+        content_request_id=content_request_id,
         analytics_days=analytics_days,
     )
     owners = _owners(conn, spec)
     for kind, wanted in (("request", spec.request_ids), ("asset", spec.asset_ids)):
-        problem = ownership_problem(row["organization_id"], kind, wanted, owners[kind])
+        problem = ownership_problem(organization_id, kind, wanted, owners[kind])
         if problem:
             raise InvalidJob(problem)
     return spec
+
+
+def _check(conn: Connection, row: Mapping, analytics_days: tuple[date, date] | None) -> JobSpec:
+    return check_job(
+        conn,
+        row["job_type"],
+        row["parameters"],
+        organization_id=row["organization_id"],
+        content_request_id=row["content_request_id"],
+        analytics_days=analytics_days,
+    )
 
 
 def _sort(

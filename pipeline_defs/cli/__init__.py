@@ -9,6 +9,7 @@ from pipeline_defs.cli import (
     db,
     demo,
     gallery,
+    jobs,
     requests,
     seed,
     settings,
@@ -30,3 +31,4 @@ app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
 app.add_typer(settings.app, name="settings")
 app.add_typer(gallery.app, name="gallery")
+app.add_typer(jobs.app, name="jobs")
