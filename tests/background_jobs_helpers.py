@@ -16,7 +16,7 @@ from dagster import (
     build_run_status_sensor_context,
     build_sensor_context,
 )
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from pipeline_defs.background_jobs import BackgroundJobsResource, background_job_queue_sensor
@@ -31,6 +31,8 @@ from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 from resources.metrics_source import MetricsSourceResource
+from resources.migrations import upgrade
+from tests.factories import make_brand, make_generated_asset, make_org, make_request, make_user
 
 # the event that wakes each mirroring sensor
 SENSOR_EVENTS = {
@@ -124,3 +126,34 @@ def run_rows(engine: Engine, run_id: str) -> list[SimpleNamespace]:
             {"run_id": run_id},
         ).mappings()
         return [SimpleNamespace(**row) for row in rows]
+
+
+def two_tenants(url: str) -> SimpleNamespace:
+    """A migrated database of its own with two tenants, a request each (X only) and the
+    first one's generated asset; no brand kits, so runs over it are quick."""
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        user = make_user(conn)
+        org, other_org = make_org(conn, user), make_org(conn, user)
+        brand, other_brand = make_brand(conn, org, user), make_brand(conn, other_org, user)
+        request = make_request(conn, org, brand, user, target_platforms=["x"])
+        other_request = make_request(conn, other_org, other_brand, user)
+        asset = make_generated_asset(conn, request, brand, platform="x")
+        slugs = dict(
+            conn.execute(
+                text("select id, slug from organizations where id in (:org, :other)"),
+                {"org": org, "other": other_org},
+            ).all()
+        )
+    return SimpleNamespace(
+        url=url,
+        engine=engine,
+        org=org,
+        slug=slugs[org],
+        other_org=other_org,
+        other_slug=slugs[other_org],
+        request=str(request),
+        other_request=str(other_request),
+        asset=str(asset),
+    )

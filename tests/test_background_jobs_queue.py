@@ -3,11 +3,10 @@ attempt, failures retried with backoff up to max_retries. Real runs on a real in
 
 import json
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from dagster import AssetKey, DagsterInstance
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from pipeline_defs.background_jobs import mirror_run
 from pipeline_defs.background_jobs.queue import claim_jobs
@@ -18,7 +17,6 @@ from pipeline_defs.background_jobs.sensors import (
     background_job_run_succeeded,
 )
 from pipeline_defs.jobs import generation_run_config
-from resources.migrations import upgrade
 from resources.tenancy import tenant_connection
 from tests.background_jobs_helpers import (
     broken_url,
@@ -28,36 +26,20 @@ from tests.background_jobs_helpers import (
     job_row,
     report,
     tick,
+    two_tenants,
 )
-from tests.factories import make_brand, make_generated_asset, make_org, make_request, make_user
 
 
 @pytest.fixture(scope="module")
 def world(make_database, tmp_path_factory):
     """A database of its own (the sensor claims every due row it can see): two tenants,
     a request each, and the first tenant's generated asset. No brand kits: quick runs."""
-    url = make_database()
-    upgrade(url)
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        user = make_user(conn)
-        org, other_org = make_org(conn, user), make_org(conn, user)
-        brand, other_brand = make_brand(conn, org, user), make_brand(conn, other_org, user)
-        request = make_request(conn, org, brand, user, target_platforms=["x"])
-        other_request = make_request(conn, other_org, other_brand, user)
-        asset = make_generated_asset(conn, request, brand, platform="x")
+    world = two_tenants(make_database())
     folder = tmp_path_factory.mktemp("queue")
-    yield SimpleNamespace(
-        url=url,
-        engine=engine,
-        org=org,
-        request=str(request),
-        other_request=str(other_request),
-        asset=str(asset),
-        defs=definitions(url, folder / "media", folder / "metrics"),
-        broken=definitions(broken_url(url), folder / "media", folder / "metrics"),
-    )
-    engine.dispose()
+    world.defs = definitions(world.url, folder / "media", folder / "metrics")
+    world.broken = definitions(broken_url(world.url), folder / "media", folder / "metrics")
+    yield world
+    world.engine.dispose()
 
 
 @pytest.fixture(scope="module")

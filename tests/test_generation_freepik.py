@@ -47,6 +47,13 @@ def _source_request(engine, org, platforms: int = 1) -> object:
         ).scalar_one()
 
 
+def _instagram_request(engine, org, **changes) -> object:
+    """A new submitted request of ``org`` for Instagram alone."""
+    return copy_request(
+        engine, _source_request(engine, org), target_platforms=["instagram"], **changes
+    )
+
+
 def _usage(engine, request_id) -> list:
     with engine.connect() as conn:
         return conn.execute(
@@ -60,11 +67,7 @@ def _usage(engine, request_id) -> list:
 
 
 def test_images_come_from_freepik_and_every_call_is_priced(demo_world, freepik_org, fake):
-    request_id = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    request_id = _instagram_request(demo_world.engine, freepik_org)
     fake.queue_fault(Fault.error(503), times=2, method="POST")
     assert generate(demo_world, [request_id]).success
 
@@ -87,11 +90,7 @@ def test_an_invalid_key_fails_the_request_after_one_call(
     demo_world, freepik_org, fake, monkeypatch
 ):
     monkeypatch.setenv("FREEPIK_API_KEY", "wrong-key")
-    request_id = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    request_id = _instagram_request(demo_world.engine, freepik_org)
     assert generate(demo_world, [request_id]).success  # the run goes on; the request fails
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
@@ -101,11 +100,7 @@ def test_an_invalid_key_fails_the_request_after_one_call(
 
 
 def test_nsfw_images_fail_the_request(demo_world, freepik_org, fake):
-    request_id = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    request_id = _instagram_request(demo_world.engine, freepik_org)
     fake.flag_nsfw()
     generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
@@ -123,11 +118,7 @@ def test_over_budget_no_call_is_made(demo_world, freepik_org, fake):
             ),
             {"id": freepik_org},
         )
-    request_id = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    request_id = _instagram_request(demo_world.engine, freepik_org)
     generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
@@ -246,11 +237,7 @@ def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_o
     # the organization's daily budget (1000) is roomy: the month's spend is what stops it
     spent = _spent_this_month(demo_world.engine, freepik_org)
     budgets(**{"default.monthly": {"monthly_budget_usd": float(spent) + 0.001}})
-    request_id = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    request_id = _instagram_request(demo_world.engine, freepik_org)
     generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
     assert request["status"] == "failed"
@@ -270,12 +257,7 @@ def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     )
     # warn at once (any spend reaches 0 % of the budget); stop well above this call's price
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 1})
-    warned = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-        style_preferences={"num_images": 1},
-    )
+    warned = _instagram_request(demo_world.engine, freepik_org, style_preferences={"num_images": 1})
     generate(demo_world, [warned])
     request = request_row(demo_world.engine, warned)
     assert request["status"] == "generated"
@@ -284,11 +266,7 @@ def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     # stop at 0 % of the budget: the next billable call is refused before it is made
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 0})
     calls_before = len(fake.api_requests)
-    stopped = copy_request(
-        demo_world.engine,
-        _source_request(demo_world.engine, freepik_org),
-        target_platforms=["instagram"],
-    )
+    stopped = _instagram_request(demo_world.engine, freepik_org)
     generate(demo_world, [stopped])
     request = request_row(demo_world.engine, stopped)
     assert request["status"] == "failed" and "(stopping at 0" in request["status_reason"]

@@ -9,22 +9,19 @@ import json
 import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 import typer
 from dagster import DagsterInstance
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from pipeline_defs.background_jobs.runs import JOB_ID_TAG
 from pipeline_defs.cli import jobs
 from pipeline_defs.jobs import generation_run_config
-from resources.migrations import upgrade
 from resources.tenancy import tenant_connection
-from tests.background_jobs_helpers import job_row, tick
+from tests.background_jobs_helpers import job_row, tick, two_tenants
 from tests.cli_runner import run_cli
-from tests.factories import make_brand, make_generated_asset, make_org, make_request, make_user
 
 root = typer.Typer()
 root.add_typer(jobs.app, name="jobs")
@@ -38,34 +35,9 @@ FIRST_DAY = LAST_DAY - timedelta(days=6)
 @pytest.fixture(scope="module")
 def world(make_database):
     """Two tenants with a request each; the first one's generated asset."""
-    url = make_database()
-    upgrade(url)
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        user = make_user(conn)
-        org, other_org = make_org(conn, user), make_org(conn, user)
-        brand, other_brand = make_brand(conn, org, user), make_brand(conn, other_org, user)
-        request = make_request(conn, org, brand, user, target_platforms=["x"])
-        other_request = make_request(conn, other_org, other_brand, user)
-        asset = make_generated_asset(conn, request, brand, platform="x")
-        slugs = dict(
-            conn.execute(
-                text("select id, slug from organizations where id in (:org, :other)"),
-                {"org": org, "other": other_org},
-            ).all()
-        )
-    yield SimpleNamespace(
-        url=url,
-        engine=engine,
-        org=org,
-        slug=slugs[org],
-        other_org=other_org,
-        other_slug=slugs[other_org],
-        request=str(request),
-        other_request=str(other_request),
-        asset=str(asset),
-    )
-    engine.dispose()
+    world = two_tenants(make_database())
+    yield world
+    world.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
