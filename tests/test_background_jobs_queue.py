@@ -28,6 +28,7 @@ from tests.background_jobs_helpers import (
     tick,
     two_tenants,
 )
+from tests.factories import make_generated_asset
 
 
 @pytest.fixture(scope="module")
@@ -313,6 +314,29 @@ def test_an_attempt_whose_tick_died_is_launched_again_under_the_same_run_key(wor
     assert again.run_key == request.run_key  # Dagster launches one run per run key
     assert job_row(world.engine, job_id).status == "running"
     assert tick(instance, world.url, reclaim_after_minutes=60) == []  # looked at again later
+
+
+def test_an_old_attempt_is_never_failed_for_what_changed_since_its_claim(world, instance):
+    with world.engine.begin() as conn:
+        brand = conn.execute(
+            text("select brand_profile_id from generated_assets where id = :id"),
+            {"id": world.asset},
+        ).scalar_one()
+        asset = make_generated_asset(
+            conn, world.request, brand, platform="x", variant_type="alternate_1"
+        )
+    job_id = queue(world, "rerender_variants", {"asset_ids": [str(asset)]})
+    (request,) = tick(instance, world.url)
+    # its run is slow; meanwhile the asset it names is deleted (a regeneration)
+    with world.engine.begin() as conn:
+        conn.execute(text("delete from generated_assets where id = :id"), {"id": asset})
+    age(world, job_id)
+
+    (again,) = tick(instance, world.url, reclaim_after_minutes=60)
+
+    assert again.run_key == request.run_key
+    row = job_row(world.engine, job_id)
+    assert row.status == "running" and row.error_message is None
 
 
 def test_an_attempt_whose_run_ended_unseen_is_settled_from_the_instance(world, instance):

@@ -5,6 +5,7 @@ claimers never get the same row; rows that cannot become a run are failed in tha
 same transaction, with the reason.
 """
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,8 @@ from pipeline_defs.background_jobs.rules import (
     validate_job,
 )
 from resources.sql_files import sql
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ def _sort(
             spec = _check(conn, row, analytics_days)
         except InvalidJob as error:
             conn.execute(
-                sql("background_jobs/reject_job"), {"id": row["id"], "error_message": str(error)}
+                sql("background_jobs/reject_job"),
+                {"id": row["id"], "attempt": row["retry_count"], "error_message": str(error)},
             )
             rejected.append(RejectedJob(str(row["id"]), str(error)))
             continue
@@ -128,9 +132,12 @@ def stale_attempts(
     *,
     minutes: int,
     limit: int,
-    analytics_days: tuple[date, date] | None = None,
-) -> tuple[list[ClaimedJob], list[RejectedJob]]:
-    """Attempts claimed over ``minutes`` ago and still unsettled, to be looked into."""
+) -> list[ClaimedJob]:
+    """Attempts claimed over ``minutes`` ago and still unsettled, to be looked into.
+
+    They passed every check when they were claimed, and their run may still be going:
+    they are never failed here (a request deleted since does not void a run in flight).
+    Their spec is rebuilt from the parameters alone, which do not change."""
     rows = (
         conn.execute(
             sql("background_jobs/stale_attempts"),
@@ -139,4 +146,14 @@ def stale_attempts(
         .mappings()
         .all()
     )
-    return _sort(conn, rows, analytics_days)
+    stale = []
+    for row in rows:
+        try:
+            spec = validate_job(
+                row["job_type"], row["parameters"], content_request_id=row["content_request_id"]
+            )
+        except InvalidJob as error:  # rules tightened since the claim: leave it to its run
+            log.warning("background job %s: cannot rebuild its run: %s", row["id"], error)
+            continue
+        stale.append(ClaimedJob(str(row["id"]), row["retry_count"], spec))
+    return stale

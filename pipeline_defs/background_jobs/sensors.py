@@ -10,6 +10,7 @@ which call a paid image API, so an operator turns it on (UI → Automation).
 """
 
 import json
+import logging
 
 from dagster import (
     ConfigurableResource,
@@ -37,6 +38,8 @@ from pipeline_defs.background_jobs.rules import RetryPolicy
 from pipeline_defs.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, PARENT_RUN_TAG
 from pipeline_defs.jobs import content_generation, content_processing
 from resources.database import DatabaseResource
+
+log = logging.getLogger(__name__)
 
 MIRROR_INTERVAL_SECONDS = 30
 QUEUE_INTERVAL_SECONDS = 30
@@ -117,7 +120,7 @@ def reconcile(
         if run is None:
             requests.append(run_request_for(job))
         elif run.is_finished:
-            mirror_dagster_run(engine, instance, run.run_id, policy)
+            log.info(mirror_dagster_run(engine, instance, run.run_id, policy))
     return requests
 
 
@@ -136,27 +139,23 @@ def background_job_queue_sensor(
     background_jobs: BackgroundJobsResource,
 ) -> SensorResult:
     engine = database.get_engine()
-    days = analytics_days()
     limit = background_jobs.jobs_per_tick
+    # old attempts first: looking into them calls the instance, which may fail, and
+    # nothing has been claimed yet that such a failure would strand
     with engine.begin() as conn:
-        claimed, rejected = claim_jobs(conn, limit=limit, analytics_days=days)
+        stale = stale_attempts(conn, minutes=background_jobs.reclaim_after_minutes, limit=limit)
+    run_requests = reconcile(context.instance, engine, stale, background_jobs.retry_policy())
     with engine.begin() as conn:
-        stale, rejected_stale = stale_attempts(
-            conn,
-            minutes=background_jobs.reclaim_after_minutes,
-            limit=limit,
-            analytics_days=days,
-        )
-    for job in [*rejected, *rejected_stale]:
+        claimed, rejected = claim_jobs(conn, limit=limit, analytics_days=analytics_days())
+        # built before the claim commits: if this fails, the rows stay queued
+        run_requests += [run_request_for(job) for job in claimed]
+    for job in rejected:
         context.log.warning(f"background job {job.id} failed without a run: {job.reason}")
-    run_requests = [run_request_for(job) for job in claimed]
-    if stale:
-        run_requests += reconcile(context.instance, engine, stale, background_jobs.retry_policy())
     # the rows' status is what keeps a job from launching twice; the cursor keeps
     # running totals that the UI shows on the sensor's ticks
     totals = json.loads(context.cursor) if context.cursor else {"launched": 0, "rejected": 0}
     totals["launched"] += len(run_requests)
-    totals["rejected"] += len(rejected) + len(rejected_stale)
+    totals["rejected"] += len(rejected)
     return SensorResult(run_requests=run_requests, cursor=json.dumps(totals))
 
 
