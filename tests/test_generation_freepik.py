@@ -12,6 +12,7 @@ from tests.generation_helpers import (
     copy_request,
     files_of_request,
     generate,
+    metadata_of,
     organization_on_freepik,
     request_row,
 )
@@ -258,10 +259,12 @@ def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     # warn at once (any spend reaches 0 % of the budget); stop well above this call's price
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 1})
     warned = _instagram_request(demo_world.engine, freepik_org, style_preferences={"num_images": 1})
-    generate(demo_world, [warned])
+    result = generate(demo_world, [warned])
     request = request_row(demo_world.engine, warned)
     assert request["status"] == "generated"
     assert "daily spend reaches" in request["status_reason"]
+    # and in the run's metadata, which routing (later in the job) does not overwrite
+    assert "daily spend reaches" in metadata_of(result)["warnings"]
 
     # stop at 0 % of the budget: the next billable call is refused before it is made
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 0})

@@ -136,6 +136,8 @@ def generated_assets(
             + (f" — {outcome.reason}" if outcome.reason else "")
             + f" ({len(outcome.images)} images, {outcome.cost} USD)"
         )
+        for warning in outcome.warnings:
+            context.log.warning(f"request {request_id}: {warning}")
         outcomes.append(outcome)
     return MaterializeResult(metadata=_generation_metadata(context.run.run_id, outcomes, store))
 
@@ -160,6 +162,15 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
                     f"| {o.request_id} | {o.status} | {(o.reason or '').replace('|', '/')} |"
                     for o in problems
                 ]
+            )
+        )
+    warned = [(o.request_id, w) for o in outcomes for w in o.warnings]
+    if warned:
+        # budget alerts and brief problems: routing later replaces status_reason
+        metadata["warnings"] = MetadataValue.md(
+            "\n".join(
+                ["| request | warning |", "| --- | --- |"]
+                + [f"| {request} | {warning.replace('|', '/')} |" for request, warning in warned]
             )
         )
     if images:
