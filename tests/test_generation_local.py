@@ -134,3 +134,18 @@ def test_masters_are_lossless_in_a_format_their_platform_takes(demo_world, templ
         assert row["file_path"].endswith({"PNG": ".png", "WEBP": ".webp"}[image.format])
     # TikTok takes no PNG: its master is WebP; Instagram's stays PNG
     assert formats == {"tiktok": "WEBP", "instagram": "PNG"}
+
+
+def test_a_master_follows_the_configured_placement_formats() -> None:
+    from assets.generation.process import master_encoding
+    from assets.placements import all_placements, with_overrides
+
+    shipped = all_placements()
+    jpeg_only = with_overrides({"tiktok.photo": {"formats": ["jpeg"]}})
+
+    assert master_encoding("tiktok.photo", "tiktok", shipped)[0] == "WEBP"
+    # an override (system_settings) is what compliance judges by, so the master obeys it
+    assert master_encoding("tiktok.photo", "tiktok", jpeg_only)[0] == "JPEG"
+    # a template that names no placement: the platform's primary one decides
+    assert master_encoding(None, "tiktok", shipped)[0] == "WEBP"
+    assert master_encoding(None, "instagram", shipped)[0] == "PNG"

@@ -7,8 +7,8 @@ from sqlalchemy import Connection
 
 from assets.generation.pricing import Price, price_list
 from assets.generation.types import PaletteColor
-from assets.placements import primary_placement
-from resources.settings import category_values
+from assets.placements import Placement, primary_placement
+from resources.settings import category_values, placements
 from resources.sql_files import sql
 
 
@@ -21,6 +21,8 @@ class RequestContext:
     templates: dict[str, Mapping]  # platform → content_templates row
     prices: dict[str, Price]
     budgets: dict[str, Mapping]
+    # the placements file with system_settings overrides: what compliance judges by
+    placements: tuple[Placement, ...]
 
     @property
     def palette(self) -> tuple[PaletteColor, ...]:
@@ -42,10 +44,11 @@ def load_context(conn: Connection, request_id: object) -> RequestContext:
     request = request.one()
     brand_id = request["brand_profile_id"]
     platforms = list(request["target_platforms"] or [])
+    configured = placements(conn)
     primary = []
     for platform in platforms:
         try:
-            primary.append(primary_placement(platform).placement)
+            primary.append(primary_placement(platform, configured).placement)
         except LookupError:
             continue  # reported by check_request, with the platform's name
     templates = conn.execute(
@@ -71,4 +74,5 @@ def load_context(conn: Connection, request_id: object) -> RequestContext:
         templates={row["platform"]: row for row in templates},
         prices=price_list(_settings(conn, "pricing").items()),
         budgets=_settings(conn, "budgets"),
+        placements=configured,
     )

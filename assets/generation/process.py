@@ -10,7 +10,7 @@ import hashlib
 import io
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from assets.generation import planning
 from assets.generation.context import RequestContext, load_context
 from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
-from assets.placements import all_placements
+from assets.placements import Placement, primary_placement
 from assets.rendering import render_template, request_texts
 from resources.image_store import FileStore
 from resources.sql_files import sql
@@ -150,7 +150,9 @@ def _generate(
                 raise GenerationError(f"{provider.name} returned no image for {platform}")
             for index, generated in enumerate(images):
                 variant = planning.variant_type(index)
-                data, extension, render = _compose(generated, kit, template, texts)
+                data, extension, render = _compose(
+                    generated, kit, template, texts, platform, context.placements
+                )
                 key = _asset_key(request, platform, variant, data, extension)
                 services.store.put(key, data)
                 image = StoredImage(key, platform, variant, spec.width, spec.height, len(data))
@@ -174,9 +176,18 @@ MASTER_ENCODINGS: dict[str, tuple[str, str, dict]] = {
 }
 
 
-def master_encoding(placement_key: str | None) -> tuple[str, str, dict]:
-    """(Pillow format, file extension, save options) for a master made for a placement."""
-    accepted = next((p.formats for p in all_placements() if p.key == placement_key), ("png",))
+def master_encoding(
+    placement_key: str | None, platform: str, placements: Sequence[Placement]
+) -> tuple[str, str, dict]:
+    """(Pillow format, file extension, save options) for a master made for a placement
+    (the template's, else the platform's primary), as configured (overrides included)."""
+    placement = next((p for p in placements if p.key == placement_key), None)
+    if placement is None:
+        try:
+            placement = primary_placement(platform, placements)
+        except LookupError:
+            return MASTER_ENCODINGS["png"]
+    accepted = placement.formats
     for name, encoding in MASTER_ENCODINGS.items():
         if name in accepted:
             return encoding
@@ -184,7 +195,12 @@ def master_encoding(placement_key: str | None) -> tuple[str, str, dict]:
 
 
 def _compose(
-    generated: GeneratedImage, kit, template, texts: Mapping[str, str]
+    generated: GeneratedImage,
+    kit,
+    template,
+    texts: Mapping[str, str],
+    platform: str,
+    placements: Sequence[Placement],
 ) -> tuple[bytes, str, dict]:
     try:
         with Image.open(io.BytesIO(generated.data)) as background:
@@ -199,7 +215,9 @@ def _compose(
     except (OSError, Image.DecompressionBombError) as error:
         raise GenerationError(f"the provider's image could not be decoded: {error}") from error
     record = _render_record(composed.metadata)
-    image_format, extension, options = master_encoding(record.get("placement"))
+    image_format, extension, options = master_encoding(
+        record.get("placement"), platform, placements
+    )
     buffer = io.BytesIO()
     composed.image.save(buffer, format=image_format, **options)
     return buffer.getvalue(), extension, record
