@@ -99,8 +99,10 @@ def _model_metadata(run: ModelRun) -> dict:
 
 
 # Tables another asset finishes after the one that creates their rows: a model reading
-# generated_assets reads the scores asset_compliance writes into it, so it runs after
-# compliance too (the lineage from the SQL alone would point at generated_assets only).
+# generated_assets counts the scores asset_compliance writes into it, so the lineage
+# shows compliance upstream too (the SQL alone names generated_assets only). The daily
+# job selects the analytics assets alone: this orders runs that materialize both, and
+# tells the UI which models a re-scoring makes stale.
 FINISHED_BY = {"generated_assets": "asset_compliance"}
 
 
