@@ -23,6 +23,7 @@ from dagster import (
     AssetSelection,
     AssetSpec,
     BackfillPolicy,
+    BetaWarning,
     DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
@@ -52,7 +53,7 @@ from resources.metrics_source import MetricsSourceResource
 # Single-run backfills are marked beta in this Dagster; the notice is for Dagster's
 # developers, and would otherwise be printed at every load of the code location
 # (webserver, daemon, CLI).
-warnings.filterwarnings("ignore", message=".*`backfill_policy`.*")
+warnings.filterwarnings("ignore", message=".*`backfill_policy`.*", category=BetaWarning)
 
 ANALYTICS_GROUP = "analytics"
 JOB_NAME = "analytics_daily"

@@ -1,7 +1,7 @@
 """How numbers read on a page: sizes, scores, rule values."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def file_size(size: int | None) -> str:
@@ -27,7 +27,8 @@ def ssim(value: float | None) -> str:
 
 
 def when(value: datetime | None) -> str:
-    return "–" if value is None else value.strftime("%Y-%m-%d %H:%M")
+    # in UTC whatever the database session's time zone, like the "built" line
+    return "–" if value is None else value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def share(part: int, whole: int) -> str:

@@ -9,6 +9,7 @@ prints one line, exits 1 and changes nothing. Secrets are shown masked unless
 
 import json
 import sys
+from datetime import UTC
 from enum import StrEnum
 
 import typer
@@ -79,7 +80,7 @@ def list_command(
     if as_json:
         typer.echo(json.dumps([s.as_dict() for s in settings], indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{len(settings)} setting(s)")
+    table = Table(title=f"{len(settings)} setting(s), times in UTC")
     for column in ("category", "key", "value", "type", "flags", "updated", "description"):
         table.add_column(column, overflow="fold")
     for setting in settings:
@@ -89,7 +90,10 @@ def list_command(
             _short(_text(setting.shown)),
             setting.data_type,
             _flags(setting),
-            setting.updated_at.strftime("%Y-%m-%d %H:%M") if setting.updated_at else "",
+            # UTC whatever the session's time zone (the title says so)
+            setting.updated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+            if setting.updated_at
+            else "",
             setting.description or "",
         )
     console.print(table)
