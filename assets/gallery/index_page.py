@@ -12,7 +12,7 @@ from assets.gallery import formats
 from assets.gallery.common import image, page, verdict_badge
 from assets.gallery.links import MediaLinks
 from assets.gallery.markup import Markup, el
-from assets.gallery.model import PASSING, Asset, Request, Variant
+from assets.gallery.model import Asset, Request, Variant, passing_and_scored
 
 # a request's life, in the order a reader follows it (the schema's closed list)
 STATUS_ORDER = (
@@ -47,11 +47,11 @@ class Totals:
 
     @property
     def scored(self) -> int:
-        return self.images - self.images_by_verdict.get("pending", 0)
+        return passing_and_scored(self.images_by_verdict)[1]
 
     @property
     def passing(self) -> int:
-        return sum(n for verdict, n in self.images_by_verdict.items() if verdict in PASSING)
+        return passing_and_scored(self.images_by_verdict)[0]
 
     @property
     def pass_rate(self) -> float | None:

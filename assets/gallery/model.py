@@ -15,6 +15,13 @@ from typing import Any
 PASSING = frozenset({"passed", "passed_with_warnings"})
 
 
+def passing_and_scored(images_by_verdict: Mapping[str, int]) -> tuple[int, int]:
+    """(passed with or without warnings, scored): images still pending are not scored."""
+    scored = sum(n for verdict, n in images_by_verdict.items() if verdict != "pending")
+    passing = sum(n for verdict, n in images_by_verdict.items() if verdict in PASSING)
+    return passing, scored
+
+
 @dataclass(frozen=True)
 class Check:
     name: str

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from pipeline_defs.background_jobs.queue import named_owners
 from pipeline_defs.background_jobs.rules import RetryPolicy, settle
 from pipeline_defs.background_jobs.runs import (
     RunFacts,
@@ -105,20 +106,10 @@ def _settle_attempt(
     return f"job {job_id}: attempt {attempt} {settlement.status}"
 
 
-def _owners(conn: Connection, request_ids: list[str], asset_ids: list[str]) -> dict[str, dict]:
-    rows = conn.execute(
-        sql("background_jobs/named_owners"), {"request_ids": request_ids, "asset_ids": asset_ids}
-    )
-    owners: dict[str, dict] = {"request": {}, "asset": {}}
-    for kind, row_id, organization_id in rows:
-        owners[kind][str(row_id)] = str(organization_id)
-    return owners
-
-
 def _record_run(conn: Connection, facts: RunFacts) -> str:
     parameters = run_parameters(facts)
     request_ids, asset_ids = named_ids(facts.run_config)
-    owners = _owners(conn, request_ids, asset_ids)
+    owners = named_owners(conn, request_ids, asset_ids)
     organization = single_organization([*owners["request"].values(), *owners["asset"].values()])
     # the request column is for a run about one request (and must reference a real one)
     one = len(request_ids) == 1 and request_ids[0] in owners["request"]

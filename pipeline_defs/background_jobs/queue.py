@@ -45,13 +45,17 @@ class RejectedJob:
     reason: str
 
 
-def _owners(conn: Connection, spec: JobSpec) -> dict[str, dict[str, str]]:
+def named_owners(
+    conn: Connection, request_ids: Iterable[str], asset_ids: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """{"request"|"asset": {id: organization id}} of the ids that exist."""
     owners: dict[str, dict[str, str]] = {"request": {}, "asset": {}}
-    if not spec.request_ids and not spec.asset_ids:
+    request_ids, asset_ids = list(request_ids), list(asset_ids)
+    if not request_ids and not asset_ids:
         return owners
     rows = conn.execute(
         sql("background_jobs/named_owners"),
-        {"request_ids": list(spec.request_ids), "asset_ids": list(spec.asset_ids)},
+        {"request_ids": request_ids, "asset_ids": asset_ids},
     )
     for kind, row_id, organization_id in rows:
         owners[kind][str(row_id)] = str(organization_id)
@@ -81,7 +85,7 @@ def check_job(
         content_request_id=content_request_id,
         analytics_days=analytics_days,
     )
-    owners = _owners(conn, spec)
+    owners = named_owners(conn, spec.request_ids, spec.asset_ids)
     for kind, wanted in (("request", spec.request_ids), ("asset", spec.asset_ids)):
         problem = ownership_problem(organization_id, kind, wanted, owners[kind])
         if problem:

@@ -13,8 +13,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-RUN_STATUSES = ("running", "succeeded", "failed", "cancelled")
-
 # the tags that tie a queued row to its runs (set by the queue sensor)
 JOB_ID_TAG = "socialpipe/background_job_id"
 ATTEMPT_TAG = "socialpipe/background_job_attempt"
@@ -59,7 +57,7 @@ class RunFacts:
 
     run_id: str
     job_name: str
-    status: str  # one of RUN_STATUSES
+    status: str  # running, succeeded, failed or cancelled
     tags: Mapping[str, str] = field(default_factory=dict)
     run_config: Mapping[str, Any] = field(default_factory=dict)
     started_at: datetime | None = None

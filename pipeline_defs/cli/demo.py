@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assets.gallery import GalleryBuild
-from assets.gallery.model import PASSING
+from assets.gallery.model import passing_and_scored
 from pipeline_defs.cli.analytics import RunReport, backfill_demo
 from pipeline_defs.cli.gallery import build_default
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
@@ -97,9 +97,7 @@ def _listed(counts: dict | None) -> str:
 
 def pass_rate(images_by_verdict: dict | None) -> str:
     """Passed or passed with warnings, as a share of the images that have been scored."""
-    verdicts = images_by_verdict or {}
-    scored = sum(n for verdict, n in verdicts.items() if verdict != "pending")
-    passing = sum(n for verdict, n in verdicts.items() if verdict in PASSING)
+    passing, scored = passing_and_scored(images_by_verdict or {})
     if not scored:
         return "no scored images yet"
     return f"{100 * passing / scored:.1f}% ({passing} of {scored})"
