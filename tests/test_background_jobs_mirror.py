@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from dagster import DagsterInstance
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from assets.approvals.definitions import approval_escalation
 from pipeline_defs.background_jobs import mirror_run
@@ -18,9 +18,7 @@ from pipeline_defs.background_jobs.sensors import (
 )
 from pipeline_defs.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME, generation_run_config
 from resources.database import DatabaseResource
-from resources.migrations import upgrade
-from tests.background_jobs_helpers import broken_url, definitions, report, run_rows
-from tests.factories import make_brand, make_org, make_request, make_user
+from tests.background_jobs_helpers import broken_url, definitions, report, run_rows, two_tenants
 from tests.generation_helpers import copy_request, first_request, fixed_id
 
 
@@ -54,20 +52,17 @@ def generated(demo_world, instance):
 
 @pytest.fixture(scope="module")
 def small_world(make_database):
-    """A database of its own with one tenant and one request (no brand kit: quick runs)."""
-    url = make_database()
-    upgrade(url)
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        user = make_user(conn)
-        org = make_org(conn, user)
-        other_org = make_org(conn, user)
-        brand = make_brand(conn, org, user)
-        other_brand = make_brand(conn, other_org, user)
-        request = make_request(conn, org, brand, user, target_platforms=["x"])
-        other_request = make_request(conn, other_org, other_brand, user)
-    yield url, engine, org, request, other_request
-    engine.dispose()
+    """A database of its own with two tenants, a request each (no brand kit: quick runs)."""
+    world = two_tenants(make_database())
+    # the ids as the factories return them (UUIDs)
+    yield (
+        world.url,
+        world.engine,
+        world.org,
+        uuid.UUID(world.request),
+        uuid.UUID(world.other_request),
+    )
+    world.engine.dispose()
 
 
 def test_a_successful_run_is_mirrored_with_its_requests_timing_and_result(

@@ -140,14 +140,16 @@ def _set_budget(engine, org, budget) -> None:
         )
 
 
-def _spent_today(engine, org) -> Decimal:
+def _spent(engine, org, period: str = "day") -> Decimal:
+    """The organization's provider spend since the start of this UTC day or month."""
     with engine.connect() as conn:
         return conn.execute(
             text(
                 "select coalesce(sum(cost_per_request), 0) from api_usage "
-                "where organization_id = :org and request_timestamp >= date_trunc('day', now())"
+                "where organization_id = :org and request_timestamp >= "
+                "date_trunc(cast(:period as text), now() at time zone 'utc') at time zone 'utc'"
             ),
-            {"org": org},
+            {"org": org, "period": period},
         ).scalar_one()
 
 
@@ -161,7 +163,7 @@ def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(demo_world, freep
     request = request_row(engine, request_id)
     assert len(request["target_platforms"]) >= 2
     # the budget covers the first platform's image and not the second's
-    _set_budget(engine, freepik_org, _spent_today(engine, freepik_org) + PRICE + Decimal("0.001"))
+    _set_budget(engine, freepik_org, _spent(engine, freepik_org) + PRICE + Decimal("0.001"))
     generate(demo_world, [request_id])
 
     failed = request_row(engine, request_id)
@@ -236,7 +238,7 @@ def budgets(demo_world):
 
 def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_org, fake, budgets):
     # the organization's daily budget (1000) is roomy: the month's spend is what stops it
-    spent = _spent_this_month(demo_world.engine, freepik_org)
+    spent = _spent(demo_world.engine, freepik_org, "month")
     budgets(**{"default.monthly": {"monthly_budget_usd": float(spent) + 0.001}})
     request_id = _instagram_request(demo_world.engine, freepik_org)
     generate(demo_world, [request_id])
@@ -253,9 +255,7 @@ def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_o
 def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     demo_world, freepik_org, fake, budgets
 ):
-    _set_budget(
-        demo_world.engine, freepik_org, float(_spent_today(demo_world.engine, freepik_org)) + 1
-    )
+    _set_budget(demo_world.engine, freepik_org, float(_spent(demo_world.engine, freepik_org)) + 1)
     # warn at once (any spend reaches 0 % of the budget); stop well above this call's price
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 1})
     warned = _instagram_request(demo_world.engine, freepik_org, style_preferences={"num_images": 1})
@@ -274,15 +274,3 @@ def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     request = request_row(demo_world.engine, stopped)
     assert request["status"] == "failed" and "(stopping at 0" in request["status_reason"]
     assert len(fake.api_requests) == calls_before
-
-
-def _spent_this_month(engine, org) -> Decimal:
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select coalesce(sum(cost_per_request), 0) from api_usage "
-                "where organization_id = :org and request_timestamp >= "
-                "date_trunc('month', now() at time zone 'utc') at time zone 'utc'"
-            ),
-            {"org": org},
-        ).scalar_one()

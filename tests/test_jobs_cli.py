@@ -235,6 +235,19 @@ def test_the_refusal_is_the_sensor_s_own_verdict(cli, world) -> None:
     _refused(refused, f"Refused: regenerate_request: {verdict}")
 
 
+def _queue_recompute(cli, world) -> str:
+    return _queued(
+        cli,
+        "recompute_analytics",
+        "--org",
+        world.slug,
+        "--start",
+        str(FIRST_DAY),
+        "--end",
+        str(LAST_DAY),
+    )
+
+
 def test_list_filters_newest_first_and_json(cli, world) -> None:
     long_error = "generated_assets: OperationalError: " + "x" * 100
     failed = _insert(
@@ -248,16 +261,7 @@ def test_list_filters_newest_first_and_json(cli, world) -> None:
     )
     running = _insert(world, world.other_org, job_type="analytics_daily", status="running")
     regenerate = _queued(cli, "regenerate_request", "--org", world.slug, "--request", world.request)
-    recompute = _queued(
-        cli,
-        "recompute_analytics",
-        "--org",
-        world.slug,
-        "--start",
-        str(FIRST_DAY),
-        "--end",
-        str(LAST_DAY),
-    )
+    recompute = _queue_recompute(cli, world)
 
     def listed(*args: str) -> list[dict]:
         result = cli("list", "--json", *args)
@@ -337,16 +341,7 @@ def test_cancelling_a_running_job_is_refused(cli, world) -> None:
 def test_what_the_command_line_queues_the_sensor_turns_into_one_run_each(cli, world) -> None:
     regenerate = _queued(cli, "regenerate_request", "--org", world.slug, "--request", world.request)
     rerender = _queued(cli, "rerender_variants", "--org", world.slug, "--asset", world.asset)
-    recompute = _queued(
-        cli,
-        "recompute_analytics",
-        "--org",
-        world.slug,
-        "--start",
-        str(FIRST_DAY),
-        "--end",
-        str(LAST_DAY),
-    )
+    recompute = _queue_recompute(cli, world)
     later = _queued(
         cli,
         "regenerate_request",

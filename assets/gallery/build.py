@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from assets.gallery.index_page import Totals, render_index, totals
+from assets.gallery.index_page import render_index
 from assets.gallery.links import MediaLinks
 from assets.gallery.load import load_requests
 from assets.gallery.request_page import render_request_page
@@ -23,7 +23,6 @@ class GalleryBuild:
     pages: int  # request pages in the gallery
     written: int  # files (re)written by this build, the index included
     removed: int  # stale request pages deleted
-    totals: Totals
     seconds: float
 
 
@@ -61,6 +60,5 @@ def build_gallery(
         pages=len(requests),
         written=written,
         removed=removed,
-        totals=totals(requests),
         seconds=time.perf_counter() - started,
     )

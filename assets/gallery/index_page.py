@@ -173,7 +173,7 @@ def render_index(
     scope = ", ".join(organizations) if organizations else "all organizations"
     body = [
         el("h1", "socialpipe gallery"),
-        el("p", f"{scope} · built {formats.when(built_at)} UTC", class_="muted"),
+        el("p", f"{scope} · built {formats.when(built_at)}", class_="muted"),
         _totals_table(totals(requests)),
         _groups(requests, links, root)
         if requests

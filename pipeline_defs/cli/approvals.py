@@ -15,24 +15,19 @@ from sqlalchemy import Connection
 
 from assets.approvals.decisions import Refused, decide
 from assets.approvals.store import ConcurrentChange
+from pipeline_defs.cli.output import refuse
 from resources.database import DatabaseResource
 from resources.sql_files import sql
 from resources.tenancy import tenant_connection
 
 app = typer.Typer(help="Content approvals: list them, decide them.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
-
-
-def _refuse(message: str) -> typer.Exit:
-    errors.print(f"[bold red]Refused:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
 
 
 def _user_id(conn: Connection, email: str) -> uuid.UUID:
     row = conn.execute(sql("approvals/user_by_email"), {"email": email.strip()}).first()
     if row is None:
-        raise _refuse(f"there is no user with email {email!r}")
+        raise refuse(f"there is no user with email {email!r}")
     return row.id
 
 
@@ -117,7 +112,7 @@ def decide_approval(
     with engine.connect() as conn:
         head = conn.execute(sql("approvals/approval_head"), {"approval_id": approval}).first()
         if head is None:
-            raise _refuse(f"there is no approval {approval}")
+            raise refuse(f"there is no approval {approval}")
         actor = _user_id(conn, as_)
         delegate_id = _user_id(conn, delegate) if delegate else None
     try:
@@ -132,7 +127,7 @@ def decide_approval(
                 channel="cli",
             )
     except Refused as error:
-        raise _refuse(str(error)) from None
+        raise refuse(str(error)) from None
     except ConcurrentChange as error:
-        raise _refuse(f"{error}: someone else decided at the same moment; list again") from None
+        raise refuse(f"{error}: someone else decided at the same moment; list again") from None
     console.print(f"{as_}: {decided.summary}.", highlight=False, soft_wrap=True)

@@ -20,12 +20,12 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Connection, Engine
 
+from pipeline_defs.cli.output import errors, refuse
 from resources.database import DatabaseResource
 from resources.sql_files import sql
 
 app = typer.Typer(help="Background jobs: list, show, queue and cancel them.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
 SHORT_ID_CHARS = 8
 MAX_ERROR_SHOWN = 60
 QUEUE_SENSOR = "background_job_queue_sensor"
@@ -42,11 +42,6 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-def _refuse(message: str) -> typer.Exit:
-    errors.print(f"[bold red]Refused:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
 def _engine() -> Engine:
     return DatabaseResource().get_engine()
 
@@ -54,7 +49,7 @@ def _engine() -> Engine:
 def _organization_id(conn: Connection, slug: str) -> UUID:
     row = conn.execute(sql("background_jobs/organization_by_slug"), {"slug": slug}).first()
     if row is None:
-        raise _refuse(f"there is no organization with slug {slug!r}")
+        raise refuse(f"there is no organization with slug {slug!r}")
     return row.id
 
 
@@ -62,13 +57,13 @@ def _job_id(conn: Connection, given: str) -> UUID:
     """The job a full id or the start of one names (`jobs list` shows the first 8)."""
     digits = given.strip().lower().replace("-", "")
     if not digits or len(digits) > 32 or any(c not in hexdigits for c in digits):
-        raise _refuse(f"{given!r} is not a job id (a UUID, or the start of one)")
+        raise refuse(f"{given!r} is not a job id (a UUID, or the start of one)")
     bounds = {"low": UUID(digits.ljust(32, "0")), "high": UUID(digits.ljust(32, "f"))}
     ids = conn.execute(sql("background_jobs/job_ids_in_range"), bounds).scalars().all()
     if not ids:
-        raise _refuse(f"there is no background job {given}")
+        raise refuse(f"there is no background job {given}")
     if len(ids) > 1:
-        raise _refuse(f"{given!r} starts several job ids; give more of it")
+        raise refuse(f"{given!r} starts several job ids; give more of it")
     return ids[0]
 
 
@@ -234,7 +229,7 @@ def queue_command(
             scheduled_for=scheduled_for,
         )
     except jobs_queue.Refused as error:
-        raise _refuse(str(error)) from None
+        raise refuse(str(error)) from None
     # the id alone on stdout, so that `id=$(socialpipe jobs queue …)` works
     typer.echo(str(job.id))
     errors.print(
@@ -259,12 +254,12 @@ def cancel_command(
             from pipeline_defs.background_jobs.runs import JOB_ID_TAG
 
             # named by its tag: dagster_run_id may still be the previous attempt's run
-            raise _refuse(
+            raise refuse(
                 f"job {job} is running: cancelling the row would not stop its run; terminate "
                 f"the run tagged {JOB_ID_TAG}={job} in the Dagster UI (Runs), and the job "
                 "is recorded as cancelled"
             )
         if row.status != Status.queued:
-            raise _refuse(f"job {job} is already {row.status}; only a queued job can be cancelled")
+            raise refuse(f"job {job} is already {row.status}; only a queued job can be cancelled")
         conn.execute(sql("background_jobs/cancel_job"), {"id": job}).one()
     console.print(f"job {job} cancelled", highlight=False, markup=False)

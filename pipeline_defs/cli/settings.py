@@ -14,9 +14,9 @@ from enum import StrEnum
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from pipeline_defs.cli.output import refuse
 from resources.database import DatabaseResource
 from resources.settings import (
     DATA_TYPES,
@@ -37,16 +37,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 MAX_SHOWN_CHARS = 60
 
 
 DataType = StrEnum("DataType", {name: name for name in DATA_TYPES})
-
-
-def _refuse(error: SettingsError | str) -> typer.Exit:
-    errors.print(f"[bold red]Refused:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
 
 
 def _engine():
@@ -114,7 +108,7 @@ def get_command(
             setting = get_setting(conn, category, key)
         value = reveal(setting) if show_secret else setting.shown
     except SettingsError as error:
-        raise _refuse(error) from None
+        raise refuse(error) from None
     if as_json:
         typer.echo(json.dumps(setting.as_dict(value), indent=2, ensure_ascii=False))
     else:
@@ -154,7 +148,7 @@ def set_command(
                 description=description,
             )
     except SettingsError as error:
-        raise _refuse(error) from None
+        raise refuse(error) from None
     console.print(
         f"{setting.name} = {_short(_text(setting.shown))} ({setting.data_type}"
         + (", encrypted)" if setting.is_encrypted else ")"),
@@ -174,7 +168,7 @@ def delete_command(
         with _engine().begin() as conn:
             delete_setting(conn, category, key)
     except SettingsError as error:
-        raise _refuse(error) from None
+        raise refuse(error) from None
     console.print(f"{category}/{key} deleted", highlight=False, markup=False)
 
 
@@ -185,5 +179,5 @@ def rotate_command() -> None:
         with _engine().begin() as conn:
             count = rotate_secrets(conn)
     except SettingsError as error:
-        raise _refuse(error) from None
+        raise refuse(error) from None
     console.print(f"{count} encrypted setting(s) re-encrypted under the first key")
