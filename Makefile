@@ -1,4 +1,4 @@
-# Two commands set everything up on a fresh machine (Python 3.11, pip, make):
+# Two commands set everything up on a fresh machine (Python 3.11–3.14, pip, make):
 #   make demo   install, start the embedded database, migrate, load demo data, run the pipeline
 #   make test   install, then lint and run the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)

@@ -30,6 +30,10 @@ def test_embedded_server_starts_on_demand_is_reused_and_stops(tmp_path: Path) ->
         assert first.startswith("postgresql+psycopg://postgres@/socialpipe?host=")
         pid = _postmaster_pid(data_dir)
         assert pid is not None and psutil.pid_exists(pid)
+        # the wheel's lock lives in the project's own 0700 runtime folder, not in the
+        # /tmp/runtime-<uid> that platformdirs falls back to for a looser one
+        assert (data_dir / "run").stat().st_mode & 0o777 == 0o700
+        assert (data_dir / "run" / "python_PostgresServer" / ".lockfile").exists()
 
         migrated = run_cli("db", "upgrade", env=env).stdout
         assert "migrated from revision empty to" in migrated
