@@ -27,14 +27,10 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 
-# DAGSTER_HOME gets the local instance config (deploy/dagster.local.yaml: the
-# production run queue, pools and run monitoring on SQLite) unless it has its own
+# the Dagster UI on the instance the CLI and `make demo` write to (.data/dagster_home,
+# configured from deploy/dagster.local.yaml unless it has its own; DAGSTER_HOME wins)
 dev: install
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.data/dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
-	if [ ! -f $$DAGSTER_HOME/dagster.yaml ]; then cp deploy/dagster.local.yaml $$DAGSTER_HOME/dagster.yaml ; \
-	elif ! cmp -s deploy/dagster.local.yaml $$DAGSTER_HOME/dagster.yaml; then \
-	  echo "note: $$DAGSTER_HOME/dagster.yaml differs from deploy/dagster.local.yaml (kept yours)" ; fi ; \
-	DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/socialpipe dev
 
 db-stop: install
 	$(BIN)/socialpipe db stop

@@ -8,7 +8,7 @@ from assets.compliance import definitions as compliance
 from assets.generation import definitions as generation
 from assets.variants import definitions as variants
 from pipeline_defs.background_jobs import background_job_resources, background_job_sensors
-from pipeline_defs.jobs import content_generation, content_processing
+from pipeline_defs.jobs import content_generation, content_processing, input_audit
 from pipeline_defs.sensors import RequestQueueResource, content_request_sensor
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
@@ -53,7 +53,13 @@ ASSET_CHECKS = [
     *variants.VARIANT_CHECKS,
     *analytics.analytics_checks,
 ]
-JOBS = [content_generation, content_processing, *approval_jobs, *analytics.analytics_jobs]
+JOBS = [
+    input_audit,
+    content_generation,
+    content_processing,
+    *approval_jobs,
+    *analytics.analytics_jobs,
+]
 
 defs = Definitions(
     assets=ASSETS,

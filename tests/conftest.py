@@ -25,6 +25,16 @@ def _admin_url() -> str:
     return start_embedded_server()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory) -> Iterator[str]:
+    """The command line records its runs in a persistent instance (the one `make dev`
+    shows): the suite's go to a folder of its own, never the project's `.data/`."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        yield str(home)
+
+
 @pytest.fixture(scope="session")
 def make_database() -> Iterator[Callable[[], str]]:
     """Factory: a new, empty database on the test server; all are dropped at the end."""

@@ -18,7 +18,6 @@ def cli_env(analytics_world, tmp_path) -> dict[str, str]:
     return {
         "DATABASE_URL": analytics_world.url,
         "SOCIALPIPE_METRICS_DIR": str(tmp_path),
-        "DAGSTER_HOME": "",
         "COLUMNS": "200",  # rich wraps tables to the terminal's width
     }
 

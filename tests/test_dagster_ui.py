@@ -61,6 +61,7 @@ DAILY_PARTITIONED = {
 UNPARTITIONED = DESIGN_ASSETS - DAILY_PARTITIONED
 
 JOBS = {
+    "input_audit",
     "content_generation",
     "content_processing",
     "content_approval_routing",

@@ -19,7 +19,6 @@ from tests.generation_helpers import (
 def _env(url: str, media) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
     env.update(DATABASE_URL=url, IMAGE_STORE_URL=str(media), IMAGE_PROVIDER="local")
-    env.pop("DAGSTER_HOME", None)
     return env
 
 

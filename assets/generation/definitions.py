@@ -23,6 +23,7 @@ from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
+from resources.wording import plural
 
 KIT_GROUP = "brand_kits"
 GENERATION_GROUP = "generation"
@@ -134,7 +135,7 @@ def generated_assets(
         log(
             f"request {request_id}: {outcome.status}"
             + (f" — {outcome.reason}" if outcome.reason else "")
-            + f" ({len(outcome.images)} images, {outcome.cost} USD)"
+            + f" ({plural(len(outcome.images), 'image')}, {outcome.cost} USD)"
         )
         for warning in outcome.warnings:
             context.log.warning(f"request {request_id}: {warning}")

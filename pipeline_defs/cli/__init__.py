@@ -8,6 +8,7 @@ from pipeline_defs.cli import (
     compliance,
     db,
     demo,
+    dev,
     gallery,
     jobs,
     requests,
@@ -29,6 +30,7 @@ app.add_typer(compliance.app, name="compliance")
 app.add_typer(variants.app, name="variants")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
+app.command("dev")(dev.dev)
 app.add_typer(settings.app, name="settings")
 app.add_typer(gallery.app, name="gallery")
 app.add_typer(jobs.app, name="jobs")

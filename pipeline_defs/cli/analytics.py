@@ -3,11 +3,11 @@
 `socialpipe analytics run --start 2026-01-01 --end 2026-03-31` materializes those days
 as ONE run (the single-run backfill the Dagster UI launches for a range): each model
 deletes the range and inserts it again with one statement, then the checks validate
-the range. With DAGSTER_HOME set the run appears in the UI; otherwise it leaves no trace.
+the range. The run is recorded in the local Dagster instance (pipeline_defs/cli/instance.py),
+so `make dev` shows it and the partitions it filled.
 """
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,9 +52,9 @@ class RunReport:
 
 
 def _instance():
-    from dagster import DagsterInstance
+    from pipeline_defs.cli.instance import local_instance
 
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    return local_instance()
 
 
 def analytics_job(resources: dict | None = None):

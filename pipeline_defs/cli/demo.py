@@ -28,12 +28,14 @@ from assets.gallery import GalleryBuild
 from assets.gallery.model import passing_and_scored
 from pipeline_defs.cli.analytics import RunReport, backfill_demo
 from pipeline_defs.cli.gallery import build_default
+from pipeline_defs.cli.instance import dagster_home
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
-from pipeline_defs.jobs import PROCESSING_JOB_NAME
+from pipeline_defs.jobs import INPUT_AUDIT_JOB_NAME, PROCESSING_JOB_NAME
 from resources.database import DatabaseResource
 from resources.database_url import database_url, redact
 from resources.sql_files import sql
+from resources.wording import plural
 
 console = Console()
 BATCH_SIZE = 10
@@ -140,15 +142,20 @@ def _summary(
             f"{len(analytics.checks)} checks, {failed} failed",
         )
     summary.add_row("provider cost of this run", f"{cost:.4f} USD")
-    for sheet in sheets:
-        summary.add_row("contact sheet", sheet)
+    if sheets:
+        summary.add_row("contact sheets", f"{plural(len(sheets), 'sheet')} (folder below)")
     if gallery is not None:
         summary.add_row(
             "gallery",
-            f"{gallery.pages} request pages, {gallery.written} files updated "
-            f"in {gallery.seconds:.1f} s",
+            f"{plural(gallery.pages, 'request page')}, {plural(gallery.written, 'file')} "
+            f"updated in {gallery.seconds:.1f} s",
         )
     return summary
+
+
+def _print_whole(label: str, value: object) -> None:
+    # outside the table and never wrapped, so that terminals can open the path
+    console.print(Text(f"{label}{value}"), soft_wrap=True)
 
 
 def demo() -> None:
@@ -164,6 +171,8 @@ def demo() -> None:
     before = _state()
     cost, sheets = 0.0, []
     with _progress() as progress:
+        with _one_run(progress, "brand kits and the request queue audited"):
+            run_job(INPUT_AUDIT_JOB_NAME, {})
         if before["submitted"]:
             cost, sheets = _generate_pending(progress, before["submitted"])
         # whatever an earlier, interrupted demo left unscored, unrendered or unrouted
@@ -177,12 +186,15 @@ def demo() -> None:
     state = _state()
     made = _made_since(before["observed_at"])
     console.print(_summary(state, made, analytics, cost, sheets, gallery))
+    if sheets:
+        # a folder or a bucket URL: the sheets all sit beside each other
+        _print_whole("contact sheets: ", sheets[0].rsplit("/", 1)[0])
     if gallery is not None:
-        # printed whole, outside the table, so that terminals can open them
-        console.print(Text(f"gallery: {gallery.index.as_uri()}"), soft_wrap=True)
-        console.print(Text(f"         {gallery.index}"), soft_wrap=True)
+        _print_whole("gallery: ", gallery.index.as_uri())
+        _print_whole("         ", gallery.index)
     else:
         console.print(Text(f"gallery not built: {gallery_error}", style="red"), soft_wrap=True)
+    _print_whole("Dagster UI: `make dev` shows these runs; DAGSTER_HOME=", dagster_home())
     console.print(f"done in {time.perf_counter() - started:.1f} s")
     if gallery is None:
         raise typer.Exit(code=1)

@@ -1,7 +1,6 @@
 """`socialpipe requests …`: run the content_generation job in-process, for scripts and tests."""
 
 import json
-import os
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from resources.database import DatabaseResource
 from resources.sql_files import sql
+from resources.wording import plural
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance
@@ -22,10 +22,9 @@ console = Console()
 
 
 def _instance():
-    from dagster import DagsterInstance
+    from pipeline_defs.cli.instance import local_instance
 
-    # runs show up in the UI when DAGSTER_HOME is set; otherwise they leave no trace
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    return local_instance()
 
 
 def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -> None:
@@ -93,7 +92,7 @@ def _summary(request_ids: list[str], since: datetime) -> list[dict]:
 
 
 def _print(rows: list[dict]) -> None:
-    table = Table(title=f"{len(rows)} request(s)")
+    table = Table(title=plural(len(rows), "request"))
     for column in ("request", "status", "images", "calls", "cost USD", "reason"):
         table.add_column(column)
     for row in rows:
