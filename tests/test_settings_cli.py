@@ -112,11 +112,28 @@ def test_an_invalid_price_is_refused_in_one_line_and_not_written(cli, engine) ->
     key = _name("test.model-")
     _refused(
         cli("set", "pricing", key, '{"per_image": -1}'),
-        f"pricing/{key}: per_image: Input should be greater than or equal to 0",
+        f"pricing/{key}: per_image: must be 0 or more",
     )
     _refused(cli("set", "pricing", key, "{per_image: 1}"), "is not valid JSON")
     _refused(cli("set", "pricing", key, "1", "--type", "integer"), "pricing settings are json")
     assert _row(engine, "pricing", key) is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        # what float arithmetic on a stored amount makes: refused by its decimals, in words
+        ("7.361000000000001", "has more than 6 decimal places (7.361000000000001)"),
+        ("100000000", "must be below 100,000,000"),
+    ],
+)
+def test_a_budget_says_which_limit_it_breaks(cli, engine, amount, reason) -> None:
+    before = _row(engine, "budgets", "default.daily")
+    _refused(
+        cli("set", "budgets", "default.daily", f'{{"daily_budget_usd": {amount}}}'),
+        f"budgets/default.daily: daily_budget_usd: {reason}",
+    )
+    assert _row(engine, "budgets", "default.daily") == before
 
 
 def test_an_unknown_type_is_a_usage_error(cli) -> None:

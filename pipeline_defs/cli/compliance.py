@@ -50,9 +50,15 @@ def kit_from_database(reference: str) -> BrandKit:
         except ValueError:
             rows = conn.execute(sql("compliance/brand_profiles_named"), {"name": reference})
         profiles = rows.mappings().all()
-        if len(profiles) != 1:
-            found = "no brand profile" if not profiles else f"{len(profiles)} brand profiles"
-            raise typer.BadParameter(f"{found} matches {reference!r}; give its id")
+        if not profiles:
+            names = conn.execute(sql("compliance/brand_profile_names")).scalars().all()
+            raise typer.BadParameter(
+                f"no brand profile matches {reference!r}; known: {', '.join(names) or 'none'}"
+            )
+        if len(profiles) > 1:
+            raise typer.BadParameter(
+                f"{len(profiles)} brand profiles are named {reference!r}; give its id"
+            )
         assets = conn.execute(
             sql("generation/load_brand_assets"), {"brand_profile_id": profiles[0]["id"]}
         )

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from resources.wording import plural
+
 app = typer.Typer(help="Platform variants.", no_args_is_help=True)
 console = Console()
 
@@ -57,6 +59,13 @@ def render(
         boxes, canvas = read_zones_file(zones) if zones else ([], None)
     except (UnknownPlacementError, ZonesFileError, ValueError) as error:
         raise _fail(str(error), code=2) from None
+    if not zones:
+        # stderr, so that --json output stays parseable
+        typer.echo(
+            "warning: no --zones: crops are content-aware (libvips attention) and may cut "
+            "text or a logo; give the template's zones to keep them whole",
+            err=True,
+        )
     try:
         data = image.read_bytes()
     except OSError as error:
@@ -87,7 +96,7 @@ def render(
         return
     for note in rendered.notes:
         console.print(f"note: {note}")
-    table = Table(title=f"{len(rows)} rendition(s) of {image.name} for {platform}")
+    table = Table(title=f"{plural(len(rows), 'rendition')} of {image.name} for {platform}")
     for column in ("placement", "format", "pixels", "KB", "quality", "SSIM", "file"):
         table.add_column(column)
     for row in rows:

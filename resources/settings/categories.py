@@ -42,9 +42,26 @@ def _currency(code: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
-# the scale of api_usage.cost_per_request (numeric(12, 6)): a finer price could not be billed
-PerImage = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=6)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=6)]
+def _money(whole_digits: int) -> AfterValidator:
+    """At most 6 decimals (the scale of api_usage.cost_per_request, numeric(12, 6): a finer
+    amount could not be compared with what is billed) and `whole_digits` before the point,
+    each said in words a person can act on (pydantic's own message counts total digits)."""
+    limit = Decimal(10) ** whole_digits
+
+    def check(value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        if value != value.quantize(Decimal("0.000001")):
+            raise ValueError(f"has more than 6 decimal places ({value}); round it, e.g. 12.5")
+        if value >= limit:
+            raise ValueError(f"must be below {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+PerImage = Annotated[Decimal, _money(6)]  # numeric(12, 6)
+Amount = Annotated[Decimal, _money(8)]  # numeric(14, 6)
 
 
 class _Strict(BaseModel):
