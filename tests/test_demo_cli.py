@@ -6,32 +6,12 @@ end with the summary and a gallery that opens from disk, and the second must fin
 nothing left to do.
 """
 
-import os
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cli_runner import run_cli
 from tests.webserver import running_webserver
-
-
-@pytest.fixture(scope="module")
-def demo_runs(make_database, tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo-data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
-    env.pop("DAGSTER_HOME", None)
-    env.update(
-        DATABASE_URL=make_database(),
-        SOCIALPIPE_DATA_DIR=str(data),
-        IMAGE_PROVIDER="local",
-        COLUMNS="200",  # one summary row per line, whatever the terminal
-    )
-    # a generous guard, not a speed check: a shared 2-core machine can be slow
-    first = run_cli("demo", env=env, timeout=1200)
-    second = run_cli("demo", env=env, timeout=1200)
-    return env, data, first.stdout, second.stdout
 
 
 def _row(output: str, label: str) -> str:
