@@ -245,9 +245,7 @@ def build_analytics(
         for m in models
     ]
     reconciliations = [
-        checks.usage_reconciliation_check(m, partitions_def, blocking=bool(readers.get(m.name)))
-        for m in models
-        if m.target_table == "daily_usage_summaries"
+        checks.reconciliation_check(m, partitions_def) for m in models if m.reconcile_source
     ]
     return Analytics(
         models=models,
