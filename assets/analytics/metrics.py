@@ -245,8 +245,11 @@ class RowError(ValueError):
     pass
 
 
-def read_exports(folder: Path, first_day: date, end_day: date) -> MetricsBatch:
-    """Rows measured on days in [first_day, end_day), from every export in ``folder``.
+def read_exports(
+    folder: Path, first_day: date, end_day: date, *, only: str | None = None
+) -> MetricsBatch:
+    """Rows measured on days in [first_day, end_day), from every export in ``folder``
+    (or from the file named ``only``).
 
     Malformed rows are reported when their day is in the window, or when their day
     cannot be read at all (so that a broken row is never silently ignored).
@@ -254,7 +257,11 @@ def read_exports(folder: Path, first_day: date, end_day: date) -> MetricsBatch:
     batch = MetricsBatch()
     latest: dict[tuple[str, str, date], MetricRow] = {}
     folder = Path(folder)
-    paths = sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+    paths = sorted(
+        p
+        for p in folder.glob("*")
+        if p.suffix.lower() in SUFFIXES and p.is_file() and only in (None, p.name)
+    )
     for path in paths:
         batch.files.append(path.name)
         for source, record in _records(path):
