@@ -22,9 +22,10 @@ from sqlalchemy import text
 from assets.analytics.expectations import Validation, validate, with_derived_columns
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
-from assets.analytics.reconcile import reconcile
+from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile, reconcile_metrics
 from assets.analytics.runner import Window, partition_frame
 from resources.database import DatabaseResource
+from resources.metrics_source import MetricsSourceResource
 
 # Dagster's run tags for one partition and for a range of them
 PARTITION_TAG = "dagster/partition"
@@ -198,18 +199,49 @@ def reconciliation_check(
         with database.get_engine().connect() as conn:
             result = reconcile(conn, model, window, model.not_null)
         shown = window.widened_to(model.period) if window else None
-        return AssetCheckResult(
-            passed=result.success,
-            severity=AssetCheckSeverity.ERROR,
-            description=result.describe(),
-            metadata={
-                "window": str(shown) if shown else "all rows",
-                "rows_stored": result.rows_stored,
-                "rows_recomputed": result.rows_recomputed,
-                "differences": len(result.differences),
-                "nulls": MetadataValue.json(result.nulls),
-                "first_differences": MetadataValue.md(result.markdown(model.unique_key)),
-            },
-        )
+        return reconciliation_result(result, shown, model.unique_key)
+
+    return _check
+
+
+def reconciliation_result(
+    result: Reconciliation, window: Window | None, key: tuple[str, ...]
+) -> AssetCheckResult:
+    return AssetCheckResult(
+        passed=result.success,
+        severity=AssetCheckSeverity.ERROR,
+        description=result.describe(),
+        metadata={
+            "window": str(window) if window else "all rows",
+            "rows_stored": result.rows_stored,
+            "rows_recomputed": result.rows_recomputed,
+            "differences": len(result.differences),
+            "nulls": MetadataValue.json(result.nulls),
+            "first_differences": MetadataValue.md(result.markdown(key)),
+        },
+    )
+
+
+def metrics_reconciliation_check(
+    asset_key: AssetKey, partitions_def: DailyPartitionsDefinition
+) -> AssetChecksDefinition:
+    @asset_check(
+        asset=asset_key,
+        name="reconciles_with_platform_metrics",
+        blocking=True,
+        description="Reads the window's export files again and expects every stored daily "
+        "row of a post they hold to carry the file's counts, with rates recomputed from "
+        "them; an image a file names that has no row is missing. No nulls in keys or counts.",
+    )
+    def _check(
+        context: AssetCheckExecutionContext,
+        database: DatabaseResource,
+        metrics_source: MetricsSourceResource,
+    ) -> AssetCheckResult:
+        window = check_window(context, partitions_def)
+        batch = metrics_source.read(window)
+        with database.get_engine().connect() as conn:
+            result = reconcile_metrics(conn, batch, window)
+        return reconciliation_result(result, window, METRICS_KEY)
 
     return _check

@@ -269,6 +269,7 @@ def build_analytics(
             checks.content_analytics_check(
                 CONTENT_ANALYTICS, partitions_def, blocking=bool(readers.get("content_analytics"))
             ),
+            checks.metrics_reconciliation_check(CONTENT_ANALYTICS, partitions_def),
             *model_checks,
             *reconciliations,
         ],
@@ -285,6 +286,8 @@ analytics_daily = define_asset_job(
     "platform metrics, usage summaries, brand compliance, weekly rollups, template "
     "performance, with their checks.",
 )
+
+
 @schedule(
     name="analytics_daily_schedule",
     job=analytics_daily,
@@ -300,6 +303,7 @@ def analytics_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
         run_key=f"analytics_daily:{first}..{last}",
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
     )
+
 
 analytics_assets = ANALYTICS.assets
 analytics_checks = ANALYTICS.checks

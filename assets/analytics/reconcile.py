@@ -12,11 +12,12 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlalchemy import Connection
 
+from assets.analytics.metrics import COUNT_FIELDS, MetricsBatch
 from assets.analytics.models import Model
 from assets.analytics.runner import Window, partition_frame
 from resources.sql_files import sql
@@ -150,3 +151,102 @@ def reconcile(
 ) -> Reconciliation:
     stored = partition_frame(conn, model, window, coerce_float=False)
     return compare(stored, recompute(conn, model, window), model.unique_key, not_null)
+
+
+METRICS_KEY = ("platform", "external_post_id", "performance_date")
+METRICS_NOT_NULL = (
+    "generated_asset_id",
+    "organization_id",
+    "platform",
+    "performance_date",
+    "impressions",
+    "views",
+    "likes",
+    "shares",
+    "comments",
+    "saves",
+    "clicks",
+)
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    """part / whole to six decimals, halves away from zero (PostgreSQL's round)."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def expected_metrics(batch: MetricsBatch) -> pd.DataFrame:
+    """The daily rows the window's export files call for, computed in Python."""
+    rows = [
+        {
+            "platform": row.platform,
+            "external_post_id": row.external_post_id,
+            "performance_date": row.date,
+            **{name: getattr(row, name) for name in COUNT_FIELDS},
+            "engagement_rate": _share(row.interactions, row.impressions),
+            "click_through_rate": _share(row.clicks, row.impressions),
+        }
+        for row in batch.rows
+    ]
+    columns = [*METRICS_KEY, *COUNT_FIELDS, "engagement_rate", "click_through_rate"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reconcile_metrics(conn: Connection, batch: MetricsBatch, window: Window) -> Reconciliation:
+    """The window's stored daily rows against the export files: a post the files hold
+    must be stored with the file's counts and rates recomputed from them. A stored row
+    the files no longer hold was loaded earlier and is kept (exports may be partial); a
+    file row that is not stored is a difference only when it names an image of that
+    platform that has no row that day."""
+    stored = pd.read_sql(
+        sql("analytics/stored_daily_metrics"),
+        conn,
+        params={"first_day": window.first_day, "end_day": window.end_day},
+        coerce_float=False,
+    )
+    expected = expected_metrics(batch)
+    result = Reconciliation(len(stored), len(expected))
+    for name in METRICS_NOT_NULL:
+        count = int(stored[name].isna().sum())
+        if count:
+            result.nulls[name] = count
+    mine = _rows(stored, METRICS_KEY)
+    theirs = _rows(expected, METRICS_KEY)
+    named = {
+        (row.platform, row.external_post_id, row.date.isoformat()): row.generated_asset_id
+        for row in batch.rows
+        if row.generated_asset_id
+    }
+    owed = _owed_images(conn, batch, window)
+    for key in sorted(theirs, key=lambda k: tuple(str(v) for v in k)):
+        if key not in mine:
+            image = named.get(key)
+            if image is not None and (str(image), key[0], key[2]) in owed:
+                result.differences.append(Difference(key, "(row)", "absent", "present"))
+            continue
+        for name in expected.columns:
+            if name not in METRICS_KEY and mine[key][name] != theirs[key][name]:
+                result.differences.append(Difference(key, name, mine[key][name], theirs[key][name]))
+    return result
+
+
+def _owed_images(conn: Connection, batch: MetricsBatch, window: Window) -> set[tuple]:
+    """(image, platform, day) that the files name by generated_asset_id, that exist on
+    that platform, and that have no daily row that day: the ingestion owed them one."""
+    wanted = [
+        {"id": str(row.generated_asset_id), "platform": row.platform, "day": row.date}
+        for row in batch.rows
+        if row.generated_asset_id is not None
+    ]
+    if not wanted:
+        return set()
+    rows = conn.execute(
+        sql("analytics/images_without_daily_row"),
+        {
+            "ids": [w["id"] for w in wanted],
+            "platforms": [w["platform"] for w in wanted],
+            "days": [w["day"] for w in wanted],
+        },
+    )
+    return {(str(image), platform, day.isoformat()) for image, platform, day in rows}
