@@ -86,3 +86,14 @@ def test_0008_keeps_the_rows_and_makes_weeks_calendar_weeks(
             assert image.regenerated_at is None
     finally:
         engine.dispose()
+
+
+def test_the_trailing_view_shows_a_tenant_only_its_own_rows(conn) -> None:
+    from resources.tenancy import scope_to_tenant
+
+    a, b = make_tenant(conn), make_tenant(conn)
+    orgs = {a["organizations"], b["organizations"]}
+    view = text("select distinct organization_id from content_analytics_trailing_7_days")
+    assert orgs <= set(conn.execute(view).scalars())
+    scope_to_tenant(conn, a["organizations"])
+    assert set(conn.execute(view).scalars()) == {a["organizations"]}
