@@ -21,6 +21,7 @@ from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
 from assets.generation import planning
 from assets.generation.context import RequestContext, load_context
+from assets.generation.currency import organization_currency
 from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
 from assets.placements import Placement, primary_placement
@@ -96,6 +97,8 @@ def process_request(
             content_request_id=request_id,
             prices=context.prices,
             budgets=budgets_for(context.organization_settings, context.budgets),
+            currency=organization_currency(context.organization_settings),
+            rates=context.exchange_rates,
         )
         outcome.warnings = planning.check_request(context.request)
         rows = _generate(services, context, ledger, outcome)

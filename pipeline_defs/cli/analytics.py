@@ -95,12 +95,33 @@ def run_days(
     """
     from dagster import AssetKey
 
+    selection = [AssetKey(name) for name in assets] if assets else None
+    return _execute(analytics_job(resources), first, last, resources, instance, selection)
+
+
+def check_days(
+    first: date, last: date, *, resources: dict | None = None, instance=None
+) -> RunReport:
+    """Run only the analytics checks over ``first`` .. ``last`` (nothing is written):
+    what the UI's "execute checks" does, for a range of days."""
+    from assets.analytics import definitions as analytics
+
+    check_keys = {key for checks in analytics.analytics_checks for key in checks.check_keys}
+    job = analytics_job(resources).get_subset(
+        asset_selection=set(), asset_check_selection=check_keys
+    )
+    return _execute(job, first, last, resources, instance)
+
+
+def _execute(
+    job, first: date, last: date, resources: dict | None, instance, asset_selection=None
+) -> RunReport:
     from pipeline_defs.cli.requests import mirror_cli_run
     from resources.database import DatabaseResource
 
     instance = instance or _instance()
-    result = analytics_job(resources).execute_in_process(
-        asset_selection=[AssetKey(name) for name in assets] if assets else None,
+    result = job.execute_in_process(
+        asset_selection=asset_selection,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,
@@ -219,6 +240,24 @@ def run(
     _check_range(first, last)
     _check_assets(assets)
     report = run_days(first, last, assets=assets or None)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), default=str, indent=2))
+    else:
+        _print(report)
+    if not report.success or report.failed_checks:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def check(
+    start: str = typer.Option(..., "--start", help="First day to check (YYYY-MM-DD, UTC)."),
+    end: str = typer.Option(..., "--end", help="Last day to check, included."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Run only the analytics checks (expectations, reconciliations) over a range of days."""
+    first, last = _day(start, "--start"), _day(end, "--end")
+    _check_range(first, last)
+    report = check_days(first, last)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:
