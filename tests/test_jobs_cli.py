@@ -71,6 +71,13 @@ def _refused(result, reason: str) -> None:
     assert "Traceback" not in result.output
 
 
+def _bad_id(result, reason: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and reason in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
 def _count(world) -> int:
     with world.engine.connect() as conn:
         return conn.execute(text("select count(*) from background_jobs")).scalar_one()
@@ -314,8 +321,8 @@ def test_show_prints_one_row_in_full(cli, world) -> None:
     assert job_id in shown.stdout and "rerender_variants" in shown.stdout
     assert f'"{world.asset}"' in shown.stdout and '"force": true' in shown.stdout
 
-    _refused(cli("show", str(uuid.uuid4())), "there is no background job")
-    _refused(cli("show", "not-an-id"), "'not-an-id' is not a job id")
+    _bad_id(cli("show", str(uuid.uuid4())), "no job matches")
+    _bad_id(cli("show", "not-an-id"), "'not-an-id' is not a job id")
 
 
 def test_cancel_a_queued_job(cli, world) -> None:
