@@ -114,6 +114,11 @@ def _insert(world, organization_id, **columns) -> str:
             "rerender_variants",
             {"request_ids": [], "asset_ids": ["{asset}"], "force": True},
         ),
+        (  # the short ids the tables show, stored in full
+            ["rerender_variants", "--request", "{request8}", "--asset", "{asset8}"],
+            "rerender_variants",
+            {"request_ids": ["{request}"], "asset_ids": ["{asset}"], "force": True},
+        ),
         (
             ["recompute_analytics", "--start", str(FIRST_DAY), "--end", str(LAST_DAY)],
             "recompute_analytics",
@@ -125,7 +130,7 @@ def test_each_job_type_is_queued_for_the_tenant_with_its_parameters(
     cli, world, args, job_type, expected
 ) -> None:
     ids = {"request": world.request, "asset": world.asset}
-    args = [arg.format(**ids) for arg in args]
+    args = [arg.format(**ids, request8=world.request[:8], asset8=world.asset[:8]) for arg in args]
     expected = json.loads(json.dumps(expected).replace("{request}", ids["request"]))
     expected = json.loads(json.dumps(expected).replace("{asset}", ids["asset"]))
 

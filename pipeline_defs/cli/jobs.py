@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline_defs.cli.ids import resolve_id, short_id
+from pipeline_defs.cli.ids import expand_short_ids, resolve_id, short_id
 from pipeline_defs.cli.output import errors, refuse, stdout_console
 
 if TYPE_CHECKING:
@@ -172,10 +172,16 @@ def queue_command(
     ),
     org: str = typer.Option(..., "--org", metavar="SLUG", help="The organization it is for."),
     requests: list[str] | None = typer.Option(
-        None, "--request", metavar="ID", help="A content request; repeat for several."
+        None,
+        "--request",
+        metavar="ID",
+        help="A content request (its id or first characters); repeat for several.",
     ),
     assets: list[str] | None = typer.Option(
-        None, "--asset", metavar="ID", help="A generated asset (rerender_variants); repeat."
+        None,
+        "--asset",
+        metavar="ID",
+        help="A generated asset (id or first characters; rerender_variants); repeat.",
     ),
     start: str | None = typer.Option(
         None, "--start", metavar="DATE", help="First day, YYYY-MM-DD (recompute_analytics)."
@@ -209,8 +215,13 @@ def queue_command(
     from pipeline_defs.cli import jobs_queue
 
     engine = _engine()
+    # the short ids the tables show; full ids go to the queue's own checks as given
+    requests = expand_short_ids(
+        engine, requests or [], "generation/request_ids_in_range", "request"
+    )
+    assets = expand_short_ids(engine, assets or [], "generation/asset_ids_in_range", "asset")
     try:
-        parameters = jobs_queue.parameters_from(requests or [], assets or [], start, end, force)
+        parameters = jobs_queue.parameters_from(requests, assets, start, end, force)
         scheduled_for = jobs_queue.scheduled_time(at)
         with engine.connect() as conn:
             organization_id = _organization_id(conn, org)

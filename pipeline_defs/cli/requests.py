@@ -133,8 +133,8 @@ def process(
     if ids:
         from resources.database import DatabaseResource
 
-        with DatabaseResource().get_engine().connect() as conn:
-            ids = resolve_ids(conn, ids, "generation/request_ids_in_range", "request")
+        engine = DatabaseResource().get_engine()
+        ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
     since = datetime.now(UTC)
     processed, all_ok = [], True
     for batch in pending_batches(batch_size) if pending else [ids]:
