@@ -13,6 +13,11 @@ round so that the machine's load weighs on every row alike:
   completed_at — and everything outside it (start-up, imports, the instance, the
   summary): the process's wall time minus the run's.
 
+With ``--compare-to REF`` (a commit, e.g. the one before issue 12) that commit's CLI,
+unpacked with `git archive` into a scratch folder, is timed in the same rounds:
+``socialpipe --help`` and the outside-the-run time of ``requests process --id`` (the
+full id: older commands may not take a short one).
+
 Prints the median with the min–max spread of each, and its ratio to the baseline's
 median measured in the same run, as a markdown table for docs/PERFORMANCE.md.
 
@@ -56,9 +61,9 @@ def _groups() -> list[str]:
     )
 
 
-def _wall(argv: list[str], env: dict[str, str]) -> float:
+def _wall(argv: list[str], env: dict[str, str], tree: Path | None = None) -> float:
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(argv, cwd=tree or ROOT, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
@@ -92,7 +97,19 @@ def _drop(admin: str, url: str) -> None:
         conn.exec_driver_sql(f'drop database if exists "{name}" with (force)')
 
 
-def measure(rounds: int, url: str, media: Path) -> dict[str, list[float]]:
+def _unpack(ref: str, into: Path) -> Path:
+    """The tree of commit ``ref`` in a folder: run from there, its modules shadow ours."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref], cwd=ROOT, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def measure(
+    rounds: int, url: str, media: Path, other: tuple[str, Path] | None = None
+) -> dict[str, list[float]]:
+    """Seconds per case, round by round; ``other``: (ref, its unpacked tree) to time too."""
     from pipeline_defs.demo_data import load_demo_data
 
     upgrade(url)
@@ -103,31 +120,50 @@ def measure(rounds: int, url: str, media: Path) -> dict[str, list[float]]:
     env.update(DATABASE_URL=url, IMAGE_STORE_URL=str(media), IMAGE_PROVIDER="local")
     env.pop("COLUMNS", None)
     socialpipe = [sys.executable, "-m", "pipeline_defs.cli"]
-    cases = {
-        BASELINE: [sys.executable, "-c", BASELINE],
-        "socialpipe --help": [*socialpipe, "--help"],
+    # name -> (argv, the tree to run it in; None: this one)
+    helps: dict[str, tuple[list[str], Path | None]] = {
+        BASELINE: ([sys.executable, "-c", BASELINE], None),
+        "socialpipe --help": ([*socialpipe, "--help"], None),
     }
-    cases |= {f"socialpipe {group} --help": [*socialpipe, group, "--help"] for group in _groups()}
-    times: dict[str, list[float]] = {name: [] for name in [*cases, OUTSIDE, RUN]}
-    # one warm-up of each, not counted: the first run after a change compiles bytecode
-    request = copy_request(engine, source, target_platforms=["x"])
-    _wall([*socialpipe, "requests", "process", "--id", str(request)], env)
-    for argv in cases.values():
-        _wall(argv, env)
-    for round_number in range(rounds):
+    helps |= {
+        f"socialpipe {group} --help": ([*socialpipe, group, "--help"], None)
+        for group in _groups()
+    }
+    # name of the outside-the-run figure -> (tree, whether it takes a short id)
+    processes: dict[str, tuple[Path | None, bool]] = {OUTSIDE: (None, True)}
+    if other:
+        ref, tree = other
+        helps[f"socialpipe --help at {ref}"] = ([*socialpipe, "--help"], tree)
+        processes[f"{OUTSIDE} at {ref}"] = (tree, False)
+    times: dict[str, list[float]] = {name: [] for name in [*helps, *processes, RUN]}
+
+    def process(name: str) -> None:
+        tree, short = processes[name]
         request = copy_request(engine, source, target_platforms=["x"])
-        process = [*socialpipe, "requests", "process", "--id", str(request)[:8]]
-        order = [*cases.items(), ("process", process)]
+        given = str(request)[:8] if short else str(request)
+        wall = _wall([*socialpipe, "requests", "process", "--id", given], env, tree)
+        run = _run_seconds(engine, request)
+        times[name].append(wall - run)
+        if name == OUTSIDE:
+            times[RUN].append(run)
+
+    def step(name: str) -> None:
+        if name in processes:
+            process(name)
+        else:
+            argv, tree = helps[name]
+            times[name].append(_wall(argv, env, tree))
+
+    order = [*helps, *processes]
+    # one warm-up of each, not counted: the first run after a change compiles bytecode
+    for name in order:
+        step(name)
+    times = {name: [] for name in times}
+    for round_number in range(rounds):
         # rotate who goes first, so that no case always follows the same one
         shift = round_number % len(order)
-        for name, argv in order[shift:] + order[:shift]:
-            wall = _wall(argv, env)
-            if name == "process":
-                run = _run_seconds(engine, request)
-                times[RUN].append(run)
-                times[OUTSIDE].append(wall - run)
-            else:
-                times[name].append(wall)
+        for name in order[shift:] + order[:shift]:
+            step(name)
         print(f"round {round_number + 1}/{rounds} done", file=sys.stderr)
     engine.dispose()
     return times
@@ -153,12 +189,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--admin-url", default=None)
+    parser.add_argument("--compare-to", metavar="REF", help="Also time this commit's CLI.")
     args = parser.parse_args()
     admin = admin_url(args.admin_url)
     url = _scratch_database(admin)
     try:
-        with tempfile.TemporaryDirectory() as media:
-            times = measure(args.rounds, url, Path(media))
+        with tempfile.TemporaryDirectory() as media, tempfile.TemporaryDirectory() as old:
+            ref = args.compare_to
+            other = (ref, _unpack(ref, Path(old))) if ref else None
+            times = measure(args.rounds, url, Path(media), other)
     finally:
         _drop(admin, url)
     load = os.getloadavg()
