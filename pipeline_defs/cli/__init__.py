@@ -4,14 +4,12 @@ Every module here imports only typer and rich at the top: each command imports w
 needs when it runs, so that `--help` answers at once (benchmarks/cli_startup.py).
 """
 
-import atexit
-import gc
-
 import typer
 
 from pipeline_defs.cli import (
     analytics,
     approvals,
+    collector,
     compliance,
     db,
     demo,
@@ -40,7 +38,8 @@ app.add_typer(settings.app, name="settings")
 app.add_typer(gallery.app, name="gallery")
 app.add_typer(jobs.app, name="jobs")
 
-# At exit Python runs one last garbage collection over every object still alive: after a
-# run, Dagster's hundreds of thousands, some 0.8 s of waiting for nothing since the
-# process is ending. Frozen objects are skipped; exit handlers and flushes still run.
-atexit.register(gc.freeze)
+
+def main() -> None:
+    """The `socialpipe` command (pyproject.toml [project.scripts], `python -m`)."""
+    collector.while_loading()
+    app(prog_name="socialpipe")

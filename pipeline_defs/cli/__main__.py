@@ -1,3 +1,3 @@
-from pipeline_defs.cli import app
+from pipeline_defs.cli import main
 
-app(prog_name="socialpipe")
+main()

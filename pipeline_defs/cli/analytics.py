@@ -14,6 +14,7 @@ from datetime import date
 import typer
 from rich.table import Table
 
+from pipeline_defs.cli import collector
 from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(
@@ -100,7 +101,9 @@ def run_days(
     from resources.database import DatabaseResource
 
     instance = instance or _instance()
-    result = analytics_job(resources).execute_in_process(
+    job = analytics_job(resources)
+    collector.loaded()
+    result = job.execute_in_process(
         asset_selection=[AssetKey(name) for name in assets] if assets else None,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pipeline_defs.cli import collector
 from pipeline_defs.cli.ids import resolve_ids, short_id
 from pipeline_defs.cli.output import stdout_console
 
@@ -53,7 +54,9 @@ def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
     from resources.database import DatabaseResource
 
     instance = _instance()
-    result = content_defs.resolve_job_def(job_name).execute_in_process(
+    job = content_defs.resolve_job_def(job_name)
+    collector.loaded()
+    result = job.execute_in_process(
         # the CLI prints its own summary; the run's event log stays for the UI
         run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,

@@ -5,6 +5,7 @@ import time
 import typer
 from rich.table import Table
 
+from pipeline_defs.cli import collector
 from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(help="Load data sets.", no_args_is_help=True)
@@ -18,6 +19,7 @@ def load_demo(url: str) -> dict[str, int]:
     from resources.migrations import upgrade as upgrade_schema
     from resources.paths import data_dir
 
+    collector.loaded()  # loading makes a lot of garbage: collect it as it goes
     upgrade_schema(url)
     return load_demo_data(pipeline_engine(url), data_dir() / "media")
 
