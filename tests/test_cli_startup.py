@@ -90,3 +90,29 @@ def test_settings_types_are_the_stores() -> None:
     from resources.settings import DATA_TYPES
 
     assert [member.value for member in DataType] == list(DATA_TYPES)
+
+
+def test_the_collector_is_off_while_loading_and_back_on_for_the_run() -> None:
+    script = """
+import gc
+from pipeline_defs.cli import collector
+collector.while_loading()
+assert not gc.isenabled()
+import sqlalchemy  # what loading does
+collector.loaded()
+assert gc.isenabled() and gc.get_freeze_count() > 0
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_process_that_imports_the_cli_keeps_its_collector() -> None:
+    import gc
+
+    from pipeline_defs.cli import collector
+
+    frozen = gc.get_freeze_count()
+    collector.loaded()  # as run_job calls it in a test's process
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
