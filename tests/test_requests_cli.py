@@ -33,7 +33,7 @@ def test_process_by_id_runs_the_main_job_and_prints_a_json_summary(demo_world):
         "requests",
         "process",
         "--id",
-        str(request_id),
+        str(request_id)[:8],  # the short id, as tables show it
         "--json",
         env=_env(demo_world.url, demo_world.media),
     )

@@ -1,4 +1,8 @@
-"""The `socialpipe` command line: one sub-command group per concern."""
+"""The `socialpipe` command line: one sub-command group per concern.
+
+Every module here imports only typer and rich at the top: each command imports what it
+needs when it runs, so that `--help` answers at once (benchmarks/cli_startup.py).
+"""
 
 import sys
 
@@ -7,6 +11,7 @@ import typer
 from pipeline_defs.cli import (
     analytics,
     approvals,
+    collector,
     compliance,
     db,
     demo,
@@ -40,9 +45,11 @@ app.add_typer(jobs.app, name="jobs")
 
 
 def main() -> None:
-    """The `socialpipe` entry point: the app, with the embedded server's refusal as one line."""
+    """The `socialpipe` command (pyproject.toml [project.scripts], `python -m`), with the
+    embedded server's refusal of an old data directory as one line."""
     from resources.embedded_postgres import IncompatibleDataDirectory
 
+    collector.while_loading()
     try:
         app(prog_name="socialpipe")
     except IncompatibleDataDirectory as err:

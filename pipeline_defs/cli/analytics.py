@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from pipeline_defs.cli import collector
+from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(
     help="Daily analytics: usage, brand compliance, engagement.", no_args_is_help=True
 )
-console = Console()
+console = stdout_console()
 
 # Dagster's run tags for a partition range: one run over all the range's partitions
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -120,6 +122,7 @@ def _execute(
     from resources.database import DatabaseResource
 
     instance = instance or _instance()
+    collector.loaded()
     result = job.execute_in_process(
         asset_selection=asset_selection,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},

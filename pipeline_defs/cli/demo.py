@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
@@ -24,20 +24,19 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from assets.gallery import GalleryBuild
-from assets.gallery.model import passing_and_scored
+from pipeline_defs.cli import collector
 from pipeline_defs.cli.analytics import RunReport, backfill_demo
 from pipeline_defs.cli.gallery import build_default
 from pipeline_defs.cli.instance import dagster_home
+from pipeline_defs.cli.output import stdout_console
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
-from pipeline_defs.jobs import INPUT_AUDIT_JOB_NAME, PROCESSING_JOB_NAME
-from resources.database import DatabaseResource
-from resources.database_url import database_url, redact
-from resources.sql_files import sql
 from resources.wording import plural
 
-console = Console()
+if TYPE_CHECKING:
+    from assets.gallery import GalleryBuild
+
+console = stdout_console()
 BATCH_SIZE = 10
 PASS_RATE_LABEL = "compliance pass rate\n(passed + passed_with_warnings) / scored"
 
@@ -71,11 +70,17 @@ def _one_run(progress: Progress, description: str) -> Iterator[None]:
 
 
 def _state() -> dict:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         return dict(conn.execute(sql("generation/demo_progress")).mappings().one())
 
 
 def _made_since(since: datetime) -> dict:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         row = conn.execute(sql("generation/demo_made_since"), {"since": since}).mappings().one()
         return dict(row)
@@ -99,13 +104,15 @@ def _listed(counts: dict | None) -> str:
 
 def pass_rate(images_by_verdict: dict | None) -> str:
     """Passed or passed with warnings, as a share of the images that have been scored."""
+    from assets.gallery.model import passing_and_scored
+
     passing, scored = passing_and_scored(images_by_verdict or {})
     if not scored:
         return "no scored images yet"
     return f"{100 * passing / scored:.1f}% ({passing} of {scored})"
 
 
-def _try(step: Callable[[], GalleryBuild]) -> tuple[GalleryBuild | None, str | None]:
+def _try(step: "Callable[[], GalleryBuild]") -> "tuple[GalleryBuild | None, str | None]":
     # the gallery is a view of the run: its failure is reported, not allowed to hide the summary
     try:
         return step(), None
@@ -119,7 +126,7 @@ def _summary(
     analytics: RunReport | None,
     cost: float,
     sheets: list[str],
-    gallery: GalleryBuild | None,
+    gallery: "GalleryBuild | None",
 ) -> Table:
     summary = Table(title="demo summary", show_header=False)
     summary.add_column("what")
@@ -161,6 +168,10 @@ def _print_whole(label: str, value: object) -> None:
 def demo() -> None:
     """Start the database, migrate, load the demo data, run the pipeline over it and build
     the HTML gallery."""
+    from pipeline_defs.jobs import INPUT_AUDIT_JOB_NAME, PROCESSING_JOB_NAME
+    from resources.database_url import database_url, redact
+
+    collector.loaded()  # a long command: its garbage is collected as it goes
     started = time.perf_counter()
     url = database_url()
     console.print(f"database: {redact(url)}")

@@ -1,7 +1,6 @@
 """`socialpipe requests …`: run the content_generation job in-process, for scripts and tests."""
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -9,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from resources.database import DatabaseResource
-from resources.sql_files import sql
+from pipeline_defs.cli import collector
+from pipeline_defs.cli.ids import resolve_ids, short_id
+from pipeline_defs.cli.output import stdout_console
 from resources.wording import plural
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 app = typer.Typer(help="Content requests.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 def _instance():
@@ -45,12 +45,17 @@ def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -
 
 
 def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
-    """Run a job of the code location in-process; (success, metadata per asset)."""
-    # imported here so that `socialpipe db …` does not pay for loading the pipeline
-    from pipeline_defs.definitions import defs
+    """Run a content job (content_generation, content_processing) in-process;
+    (success, metadata per asset)."""
+    # imported here so that `socialpipe db …` does not pay for loading the pipeline, and
+    # only the content stages: the analytics' pandas and GX are no part of these runs
+    from pipeline_defs.content import content_defs
+    from resources.database import DatabaseResource
 
     instance = _instance()
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    job = content_defs.resolve_job_def(job_name)
+    collector.loaded()
+    result = job.execute_in_process(
         # the CLI prints its own summary; the run's event log stays for the UI
         run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,
@@ -77,6 +82,7 @@ def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool
 def pending_batches(batch_size: int):
     """Claim waiting requests batch by batch (marking them queued), most urgent first."""
     from pipeline_defs.sensors import RequestQueueResource, claim_batch
+    from resources.database import DatabaseResource
 
     database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
     while claimed := claim_batch(database, queue):
@@ -84,6 +90,9 @@ def pending_batches(batch_size: int):
 
 
 def _summary(request_ids: list[str], since: datetime) -> list[dict]:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         rows = conn.execute(
             sql("generation/request_summary"), {"request_ids": request_ids, "since": since}
@@ -93,11 +102,12 @@ def _summary(request_ids: list[str], since: datetime) -> list[dict]:
 
 def _print(rows: list[dict]) -> None:
     table = Table(title=plural(len(rows), "request"))
-    for column in ("request", "status", "images", "calls", "cost USD", "reason"):
+    for column in ("id", "request", "status", "images", "calls", "cost USD", "reason"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            row["title"][:40],
+            short_id(row["id"]),
+            row["title"],
             row["status"],
             str(row["images"]),
             str(row["calls"]),
@@ -112,7 +122,9 @@ def process(
     pending: bool = typer.Option(
         False, "--pending", help="Claim and process every submitted request."
     ),
-    ids: list[str] = typer.Option([], "--id", help="A request id; repeat for several."),
+    ids: list[str] = typer.Option(
+        [], "--id", help="A request id, or its first characters; repeat for several."
+    ),
     force: bool = typer.Option(False, help="With --id: regenerate requests already generated."),
     batch_size: int = typer.Option(10, min=1, help="With --pending: requests per run."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -120,11 +132,11 @@ def process(
     """Run content_generation in-process over pending requests or the ones named."""
     if pending == bool(ids):
         raise typer.BadParameter("give either --pending or one or more --id")
-    for request_id in ids:
-        try:
-            uuid.UUID(request_id)
-        except ValueError as error:
-            raise typer.BadParameter(f"{request_id!r} is not a request id (a UUID)") from error
+    if ids:
+        from resources.database import DatabaseResource
+
+        engine = DatabaseResource().get_engine()
+        ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
     since = datetime.now(UTC)
     processed, all_ok = [], True
     for batch in pending_batches(batch_size) if pending else [ids]:

@@ -8,13 +8,13 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pipeline_defs.cli.output import stdout_console
 from resources.wording import plural
 
 app = typer.Typer(help="Platform variants.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 @app.callback()
