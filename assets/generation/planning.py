@@ -19,6 +19,11 @@ class RequestInputError(GenerationError):
 
 def check_request(request: Mapping) -> list[str]:
     """Raise for a request that cannot be generated; return warnings for one that can."""
+    if not request["requester_is_active_member"]:
+        raise RequestInputError(
+            f"requested_by {request['requested_by']} is not an active member of the "
+            "organization: nothing is generated for a requester who cannot be held to it"
+        )
     brief = (request.get("content_brief") or "").strip()
     if not brief:
         raise RequestInputError("content_brief is empty: the generator needs a brief")
