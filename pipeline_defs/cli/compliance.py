@@ -21,6 +21,7 @@ from assets.compliance.kit_file import kit_from_file
 from assets.compliance.results import ComplianceResult
 from assets.compliance.scorer import score
 from assets.placements import Placement, all_placements, primary_placement
+from resources.input_files import InputFileError, read_json_file
 
 app = typer.Typer(help="Brand compliance of images.", no_args_is_help=True)
 console = Console()
@@ -181,7 +182,10 @@ def check(
         loaded = load_image(image)
     except ImageRefusedError as error:
         raise typer.BadParameter(f"{image}: {error}") from None
-    metadata = json.loads(render_metadata.read_text()) if render_metadata else None
+    try:
+        metadata = read_json_file(render_metadata) if render_metadata else None
+    except InputFileError as error:
+        raise typer.BadParameter(f"--render-metadata {error}") from None
     if isinstance(metadata, Mapping) and isinstance(metadata.get("render"), Mapping):
         metadata = metadata["render"]  # a whole generation_parameters document
     try:

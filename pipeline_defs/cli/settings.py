@@ -20,6 +20,7 @@ from pipeline_defs.cli.output import refuse
 from resources.database import DatabaseResource
 from resources.settings import (
     DATA_TYPES,
+    InvalidSettingError,
     Setting,
     SettingsError,
     delete_setting,
@@ -135,7 +136,12 @@ def set_command(
 ) -> None:
     """Create or replace one setting; readonly settings are refused."""
     # '-' keeps a secret out of the shell history and the process list
-    text = sys.stdin.read().rstrip("\r\n") if value == "-" else value
+    try:
+        # bytes, decoded strictly: the locale's error handler may let invalid text through
+        text = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n") if value == "-" else value
+    except UnicodeDecodeError:
+        refuse("the value on stdin is not UTF-8 text")
+        raise typer.Exit(code=2) from None
     try:
         with _engine().begin() as conn:
             setting = set_text(
@@ -147,6 +153,9 @@ def set_command(
                 secret=secret,
                 description=description,
             )
+    except InvalidSettingError as error:
+        refuse(error)  # printed the same way; a bad value is bad input (exit 2)
+        raise typer.Exit(code=2) from None
     except SettingsError as error:
         raise refuse(error) from None
     console.print(
