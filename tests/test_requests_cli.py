@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from resources.migrations import upgrade
 from tests.cli_runner import run_cli
-from tests.factories import make_brand, make_org, make_request, make_user
+from tests.factories import make_brand, make_membership, make_org, make_request, make_user
 from tests.generation_helpers import (
     copy_request,
     first_request,
@@ -62,6 +62,7 @@ def test_process_pending_claims_every_waiting_request_and_reports_failures(make_
     with engine.begin() as conn:
         user = make_user(conn)
         org = make_org(conn, user)
+        make_membership(conn, user, org, role="editor")  # requesters must be members
         brand = make_brand(conn, org, user)  # no palette, no logo: every request fails
         ids = [
             str(

@@ -82,13 +82,13 @@ def test_errors_are_clear_and_exit_non_zero(tmp_path) -> None:
     Image.fromarray(natural_image(200, 200)).save(buffer, "JPEG")
     broken.write_bytes(buffer.getvalue()[:900])
     corrupt = runner.invoke(app, ["render", str(broken), "--platform", "x", "--out", out])
-    assert corrupt.exit_code == 1 and "broken.jpg" in corrupt.output
+    assert corrupt.exit_code == 2 and "broken.jpg" in corrupt.output
     assert "corrupt or truncated JPEG" in corrupt.output
 
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
     result = runner.invoke(app, ["render", str(empty), "--platform", "x", "--out", out])
-    assert result.exit_code == 1 and "empty file" in result.output
+    assert result.exit_code == 2 and "empty file" in result.output
 
     zones = tmp_path / "zones.json"
     zones.write_text('[{"name": "logo", "x": 1}]')

@@ -185,6 +185,7 @@ def check(
     from assets.compliance.images import ImageRefusedError, load_image
     from assets.compliance.kit_file import kit_from_file
     from assets.compliance.scorer import score
+    from resources.input_files import InputFileError, read_json_file
 
     if (brand_profile is None) == (brand_kit is None):
         raise typer.BadParameter("give exactly one of --brand-profile or --brand-kit")
@@ -195,7 +196,10 @@ def check(
         loaded = load_image(image)
     except ImageRefusedError as error:
         raise typer.BadParameter(f"{image}: {error}") from None
-    metadata = json.loads(render_metadata.read_text()) if render_metadata else None
+    try:
+        metadata = read_json_file(render_metadata) if render_metadata else None
+    except InputFileError as error:
+        raise typer.BadParameter(f"--render-metadata {error}") from None
     if isinstance(metadata, Mapping) and isinstance(metadata.get("render"), Mapping):
         metadata = metadata["render"]  # a whole generation_parameters document
     try:

@@ -89,8 +89,8 @@ def _made_since(since: datetime) -> dict:
 def _generate_pending(progress: Progress, total: int) -> tuple[float, list[str]]:
     cost, sheets = 0.0, []
     task = progress.add_task(f"generating {total} requests", total=total)
-    for batch in pending_batches(BATCH_SIZE):
-        _, metadata = run_generation(batch)
+    for run_id, batch in pending_batches(BATCH_SIZE):
+        _, metadata = run_generation(batch, run_id=run_id)
         cost += metadata.get("cost_usd", 0.0)
         if "contact_sheet" in metadata:
             sheets.append(str(metadata["contact_sheet"]))

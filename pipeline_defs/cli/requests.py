@@ -44,15 +44,21 @@ def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -
         )
 
 
-def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
-    """Run a content job (content_generation, content_processing) in-process;
-    (success, metadata per asset)."""
+def run_job(
+    job_name: str, run_config: dict, *, run_id: str | None = None, instance=None
+) -> tuple[bool, dict[str, dict]]:
+    """Run a content job (input_audit, content_generation, content_processing)
+    in-process; (success, metadata per asset).
+
+    `run_id`: the id the run gets (claims name it before it exists). The run is tagged
+    with this process, so that the next run can tell when it was killed."""
     # imported here so that `socialpipe db …` does not pay for loading the pipeline, and
     # only the content stages: the analytics' pandas and GX are no part of these runs
     from pipeline_defs.content import content_defs
+    from pipeline_defs.recovery import process_tags
     from resources.database import DatabaseResource
 
-    instance = _instance()
+    instance = instance or _instance()
     job = content_defs.resolve_job_def(job_name)
     collector.loaded()
     result = job.execute_in_process(
@@ -60,6 +66,8 @@ def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
         run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,
         raise_on_error=False,
+        run_id=run_id,
+        tags=process_tags(),
     )
     mirror_cli_run(DatabaseResource().get_engine(), instance, result.run_id)
     metadata = {}
@@ -71,22 +79,49 @@ def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
     return result.success, metadata
 
 
-def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool, dict]:
+def run_generation(
+    request_ids: list[str], *, force: bool = False, run_id: str | None = None, instance=None
+) -> tuple[bool, dict]:
     """Generate and score requests; (success, the generated_assets metadata)."""
     from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
 
-    ok, metadata = run_job(GENERATION_JOB_NAME, generation_run_config(request_ids, force=force))
+    ok, metadata = run_job(
+        GENERATION_JOB_NAME,
+        generation_run_config(request_ids, force=force),
+        run_id=run_id,
+        instance=instance,
+    )
     return ok, metadata.get("generated_assets", {})
 
 
 def pending_batches(batch_size: int):
-    """Claim waiting requests batch by batch (marking them queued), most urgent first."""
+    """Claim waiting requests batch by batch (marking them queued), most urgent first;
+    yields (the id of the run to process them, their ids): the claim names that run."""
+    import uuid
+
     from pipeline_defs.sensors import RequestQueueResource, claim_batch
     from resources.database import DatabaseResource
 
     database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
-    while claimed := claim_batch(database, queue):
-        yield [request_id for request_id, _ in claimed]
+    while True:
+        # Dagster's run ids are UUIDs; this one exists in the claim before the run does
+        run_id = str(uuid.uuid4())
+        claimed = claim_batch(database, queue, run_id=run_id)
+        if not claimed:
+            return
+        yield run_id, [request_id for request_id, _ in claimed]
+
+
+def recover_first(instance) -> None:
+    """Finish what dead runs left before starting (pipeline_defs/recovery.py)."""
+    from pipeline_defs.recovery import recover
+    from resources.database import DatabaseResource
+    from resources.image_store import ImageStoreResource
+
+    recovery = recover(DatabaseResource().get_engine(), instance, ImageStoreResource().get_store())
+    notes = Console(stderr=True)
+    for line in recovery.lines():
+        notes.print(f"recovered: {line}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _summary(request_ids: list[str], since: datetime) -> list[dict]:
@@ -120,7 +155,10 @@ def _print(rows: list[dict]) -> None:
 @app.command()
 def process(
     pending: bool = typer.Option(
-        False, "--pending", help="Claim and process every submitted request."
+        False,
+        "--pending",
+        help="Claim and process every submitted request, then finish every stage any "
+        "request still lacks (scoring, variants, approval routing).",
     ),
     ids: list[str] = typer.Option(
         [], "--id", help="A request id, or its first characters; repeat for several."
@@ -138,11 +176,19 @@ def process(
         engine = DatabaseResource().get_engine()
         ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
     since = datetime.now(UTC)
+    instance = _instance()
+    recover_first(instance)
     processed, all_ok = [], True
-    for batch in pending_batches(batch_size) if pending else [ids]:
-        ok, _ = run_generation(batch, force=force)
+    for run_id, batch in pending_batches(batch_size) if pending else [(None, ids)]:
+        ok, _ = run_generation(batch, force=force, run_id=run_id, instance=instance)
         all_ok &= ok
         processed += batch
+    if pending:
+        # every stage a request still lacks: unscored images, missing variants, routing
+        from pipeline_defs.jobs import PROCESSING_JOB_NAME
+
+        ok, _ = run_job(PROCESSING_JOB_NAME, {}, instance=instance)
+        all_ok &= ok
     rows = _summary(processed, since)
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))

@@ -137,10 +137,15 @@ def set_command(
     description: str | None = typer.Option(None, "--description", help="What it is for."),
 ) -> None:
     """Create or replace one setting; readonly settings are refused."""
-    from resources.settings import SettingsError, set_text
+    from resources.settings import InvalidSettingError, SettingsError, set_text
 
     # '-' keeps a secret out of the shell history and the process list
-    text = sys.stdin.read().rstrip("\r\n") if value == "-" else value
+    try:
+        # bytes, decoded strictly: the locale's error handler may let invalid text through
+        text = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n") if value == "-" else value
+    except UnicodeDecodeError:
+        refuse("the value on stdin is not UTF-8 text")
+        raise typer.Exit(code=2) from None
     try:
         with _engine().begin() as conn:
             setting = set_text(
@@ -152,6 +157,9 @@ def set_command(
                 secret=secret,
                 description=description,
             )
+    except InvalidSettingError as error:
+        refuse(error)  # printed the same way; a bad value is bad input (exit 2)
+        raise typer.Exit(code=2) from None
     except SettingsError as error:
         raise refuse(error) from None
     console.print(

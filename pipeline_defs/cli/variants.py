@@ -50,6 +50,12 @@ def render(
     from assets.placements import UnknownPlacementError, placements_for
     from assets.variants.decode import VariantInputError
     from assets.variants.encode import RenditionError
+    from assets.variants.files import (
+        VariantFilesError,
+        check_output_folder,
+        read_source,
+        write_all,
+    )
     from assets.variants.render import RenderOptions, render_variants
     from assets.variants.zones import ZonesFileError, read_zones_file
 
@@ -57,7 +63,9 @@ def render(
         targets = placements_for(platform)
         options = RenderOptions(misfit=misfit, interesting=interesting)
         boxes, canvas = read_zones_file(zones) if zones else ([], None)
-    except (UnknownPlacementError, ZonesFileError, ValueError) as error:
+        data = read_source(image)
+        check_output_folder(out)
+    except (UnknownPlacementError, ZonesFileError, VariantFilesError, ValueError) as error:
         raise _fail(str(error), code=2) from None
     if not zones:
         # stderr, so that --json output stays parseable
@@ -67,18 +75,19 @@ def render(
             err=True,
         )
     try:
-        data = image.read_bytes()
-    except OSError as error:
-        raise _fail(f"cannot read {image}: {error.strerror or error}", code=2) from None
-    try:
         rendered = render_variants(data, targets, boxes, options, zone_canvas=canvas)
     except (VariantInputError, RenditionError) as error:
-        raise _fail(f"{image}: {error}") from None
-    out.mkdir(parents=True, exist_ok=True)
+        raise _fail(f"{image}: {error}", code=2) from None
+    files = [
+        (f"{image.stem}-{platform}-{r.placement}.{r.extension}", r.data)
+        for r in rendered.renditions
+    ]
+    try:
+        paths = write_all(out, files)
+    except VariantFilesError as error:
+        raise _fail(str(error), code=2) from None
     rows = []
-    for rendition in rendered.renditions:
-        path = out / f"{image.stem}-{platform}-{rendition.placement}.{rendition.extension}"
-        path.write_bytes(rendition.data)
+    for rendition, path in zip(rendered.renditions, paths, strict=True):
         rows.append(
             {
                 "placement": rendition.placement,
