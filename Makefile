@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint dev db-stop clean
+.PHONY: install demo test test-dates lint dev db-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,17 +24,27 @@ demo: install
 test: install lint
 	$(BIN)/pytest
 
+# The suite on other days: the last day of a month, the 1st, and a leap day. libfaketime
+# shifts the clock of pytest and of everything it starts, including a private embedded
+# PostgreSQL (TEST_DATABASE_URL is cleared: the machine's server keeps the real date).
+SHIFTED_DAYS ?= 2027-01-31 2027-02-01 2028-02-29
+test-dates: install
+	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
+	@set -e; for day in $(SHIFTED_DAYS); do \
+	  echo "== the suite on $$day (UTC noon) =="; \
+	  export SOCIALPIPE_DATA_DIR=$(CURDIR)/.data/clock-$$day TEST_DATABASE_URL= ; \
+	  status=0; faketime -f "@$$day 12:00:00" $(BIN)/pytest -p no:cacheprovider || status=$$?; \
+	  $(BIN)/socialpipe db stop >/dev/null; rm -rf $$SOCIALPIPE_DATA_DIR; \
+	  [ $$status -eq 0 ] || exit $$status; \
+	done
+
 lint: install
 	$(BIN)/ruff check .
 
-# DAGSTER_HOME gets the local instance config (deploy/dagster.local.yaml: the
-# production run queue, pools and run monitoring on SQLite) unless it has its own
+# the Dagster UI on the instance the CLI and `make demo` write to (.data/dagster_home,
+# configured from deploy/dagster.local.yaml unless it has its own; DAGSTER_HOME wins)
 dev: install
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.data/dagster_home} ; mkdir -p $$DAGSTER_HOME ; \
-	if [ ! -f $$DAGSTER_HOME/dagster.yaml ]; then cp deploy/dagster.local.yaml $$DAGSTER_HOME/dagster.yaml ; \
-	elif ! cmp -s deploy/dagster.local.yaml $$DAGSTER_HOME/dagster.yaml; then \
-	  echo "note: $$DAGSTER_HOME/dagster.yaml differs from deploy/dagster.local.yaml (kept yours)" ; fi ; \
-	DAGSTER_HOME=$$DAGSTER_HOME $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/socialpipe dev
 
 db-stop: install
 	$(BIN)/socialpipe db stop

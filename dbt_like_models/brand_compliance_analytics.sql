@@ -1,11 +1,12 @@
--- Brand compliance per brand profile and UTC day, over the images generated that day.
--- passed: passed + passed_with_warnings; failed: rejected + needs_review (a person must
--- act before the image can be used); images still pending count in the total only.
--- Re-run a day after late scoring to pick up the new verdicts.
+-- Brand compliance per brand profile and UTC day, over the images created that day
+-- (generated_assets.created_at: a regeneration keeps it, so an image never moves day).
+-- passed: every measured rule passed (validation_status 'passed'); failed: at least one
+-- rule failed, whatever the enforcement level let through (passed_with_warnings,
+-- needs_review, rejected); images still pending are in neither, only in the total.
 -- compliance_details is the compliance stage's document (assets/compliance/results.py):
 -- rules [{rule, value, threshold, weight, passed (true, false, or null: not measured),
--- checks [{check, passed}]}] and violations ["logo.size", "palette_adherence", ...].
--- Documents without checks or a violations list are read from the rules alone.
+-- checks [{check, passed}]}]; older documents hold rules as a mapping name -> rule.
+-- The palette rule is palette_adherence, the logo rule logo (older: logo_present).
 
 with generated as (
 
@@ -15,9 +16,9 @@ with generated as (
         organization_id,
         (created_at at time zone 'UTC')::date as analysis_date,
         validation_status,
+        validation_status <> 'pending' as scored,
         compliance_score,
-        compliance_details -> 'rules' as rules,
-        compliance_details -> 'violations' as violations
+        compliance_details -> 'rules' as rules
     from generated_assets
     where created_at >= :partition_start
       and created_at < :partition_end
@@ -29,17 +30,14 @@ rules as (
 
     select
         generated.generated_asset_id,
-        coalesce(entry.value ->> 'rule', entry.value ->> 'name', entry.key) as rule_name,
-        -- null (not measured, or no verdict) is neither a pass nor a violation
+        coalesce(entry.value ->> 'rule', entry.key) as rule_name,
+        -- null (not measured, or no verdict) is neither a pass nor a failure
         case entry.value -> 'passed'
             when 'true' then true
             when 'false' then false
         end as passed,
         -- the logo rule's "present" check: the logo is in the image, even when too small
-        coalesce(
-            entry.value -> 'checks' @> '[{"check": "present", "passed": true}]',
-            false
-        ) as logo_found
+        entry.value -> 'checks' @> '[{"check": "present", "passed": true}]' as logo_present
     from generated
     cross join lateral (
         select
@@ -64,35 +62,17 @@ asset_verdicts as (
 
     select
         generated_asset_id,
-        -- the logo is in use when it was found, or (older documents) a logo rule passed
+        -- found by the logo rule's "present" check; documents without checks: the rule
+        -- passed (the rule is "logo"; older documents call it "logo_present")
         coalesce(
-            bool_or(logo_found or passed) filter (where rule_name like 'logo%'), false
-        ) as logo_used,
-        -- null when the image has no palette / colour rule
-        bool_and(passed) filter (where rule_name ~ '^(palette|colou?r)') as colors_compliant
+            bool_or(coalesce(logo_present, passed))
+                filter (where rule_name in ('logo', 'logo_present')),
+            false
+        ) as logo_found,
+        coalesce(bool_and(passed) filter (where rule_name = 'palette_adherence'), false)
+            as palette_passed
     from rules
     group by generated_asset_id
-
-),
-
--- the document's own violations list; else each failed rule is one violation
-asset_violations as (
-
-    select
-        generated.generated_asset_id,
-        listed.violation
-    from generated
-    cross join lateral jsonb_array_elements_text(
-        case when jsonb_typeof(generated.violations) = 'array' then generated.violations end
-    ) as listed (violation)
-    union all
-    select
-        rules.generated_asset_id,
-        rules.rule_name as violation
-    from rules
-    inner join generated on rules.generated_asset_id = generated.generated_asset_id
-    where not rules.passed
-      and jsonb_typeof(generated.violations) is distinct from 'array'
 
 ),
 
@@ -101,26 +81,12 @@ violations as (
     select
         generated.brand_profile_id,
         generated.analysis_date,
-        asset_violations.violation as rule_name,
+        rules.rule_name,
         count(*) as violation_count
-    from asset_violations
-    inner join generated on asset_violations.generated_asset_id = generated.generated_asset_id
-    group by generated.brand_profile_id, generated.analysis_date, asset_violations.violation
-
-),
-
-ranked_violations as (
-
-    select
-        brand_profile_id,
-        analysis_date,
-        rule_name,
-        violation_count,
-        row_number() over (
-            partition by brand_profile_id, analysis_date
-            order by violation_count desc, rule_name
-        ) as violation_rank
-    from violations
+    from rules
+    inner join generated on rules.generated_asset_id = generated.generated_asset_id
+    where rules.passed = false
+    group by generated.brand_profile_id, generated.analysis_date, rules.rule_name
 
 ),
 
@@ -131,10 +97,9 @@ common_violations as (
         analysis_date,
         jsonb_agg(
             jsonb_build_object('rule', rule_name, 'count', violation_count)
-            order by violation_rank
+            order by violation_count desc, rule_name
         ) as common_violations
-    from ranked_violations
-    where violation_rank <= 5
+    from violations
     group by brand_profile_id, analysis_date
 
 ),
@@ -146,15 +111,19 @@ per_brand_day as (
         generated.organization_id,
         generated.analysis_date,
         count(*) as total_assets_generated,
+        count(*) filter (where generated.validation_status = 'passed')
+            as assets_passed_compliance,
         count(*) filter (
-            where generated.validation_status in ('passed', 'passed_with_warnings')
-        ) as assets_passed_compliance,
-        count(*) filter (
-            where generated.validation_status in ('rejected', 'needs_review')
+            where generated.validation_status in ('passed_with_warnings', 'needs_review', 'rejected')
         ) as assets_failed_compliance,
         round(avg(generated.compliance_score), 2) as average_compliance_score,
-        count(*) filter (where asset_verdicts.logo_used) as logo_usage_count,
-        round(avg(asset_verdicts.colors_compliant::integer), 4) as color_compliance_rate
+        count(*) filter (where generated.scored and asset_verdicts.logo_found)
+            as logo_usage_count,
+        round(
+            (count(*) filter (where generated.scored and asset_verdicts.palette_passed))::numeric
+            / nullif(count(*) filter (where generated.scored), 0),
+            4
+        ) as color_compliance_rate
     from generated
     left join asset_verdicts on generated.generated_asset_id = asset_verdicts.generated_asset_id
     group by generated.brand_profile_id, generated.organization_id, generated.analysis_date

@@ -1,26 +1,17 @@
--- Weekly rows of content_analytics (measurement_period 'weekly'): for each image,
--- platform and day, the seven days ending that day, summed from the daily rows that
--- the content_analytics asset ingests. Rates are recomputed from the sums, never
--- averaged; a week without impressions has null rates.
+-- Weekly rows of content_analytics (measurement_period 'weekly'): one row per image,
+-- platform and ISO week (Monday .. Sunday, performance_date = the Monday), the exact sum
+-- of that week's daily rows. Rates are recomputed from the sums, never averaged; a
+-- week without impressions has null rates. The runner widens the window to whole
+-- weeks (yml `period: week`), so a recomputed day rewrites its whole week; a week is
+-- written once it is over (its Sunday before today, UTC).
 
-with days as (
-
-    select day::date as performance_date
-    from generate_series(
-        (:partition_start at time zone 'UTC')::date,
-        (:partition_end at time zone 'UTC')::date - 1,
-        interval '1 day'
-    ) as day
-
-),
-
-daily as (
+with daily as (
 
     select
         generated_asset_id,
         organization_id,
         platform,
-        performance_date,
+        date_trunc('week', performance_date)::date as week_start,
         impressions,
         views,
         likes,
@@ -32,30 +23,16 @@ daily as (
         published_at
     from content_analytics
     where measurement_period = 'daily'
-      and performance_date > (:partition_start at time zone 'UTC')::date - 7
+      and performance_date >= (:partition_start at time zone 'UTC')::date
       and performance_date < (:partition_end at time zone 'UTC')::date
 
 ),
 
-trailing_week as (
+complete_weeks as (
 
-    select
-        days.performance_date,
-        daily.generated_asset_id,
-        daily.organization_id,
-        daily.platform,
-        daily.impressions,
-        daily.views,
-        daily.likes,
-        daily.shares,
-        daily.comments,
-        daily.saves,
-        daily.clicks,
-        daily.external_post_id,
-        daily.published_at
-    from days
-    inner join daily
-        on daily.performance_date between days.performance_date - 6 and days.performance_date
+    select *
+    from daily
+    where week_start + 7 <= (now() at time zone 'UTC')::date
 
 ),
 
@@ -65,7 +42,7 @@ summed as (
         generated_asset_id,
         organization_id,
         platform,
-        performance_date,
+        week_start,
         sum(impressions) as impressions,
         sum(views) as views,
         sum(likes) as likes,
@@ -75,8 +52,8 @@ summed as (
         sum(clicks) as clicks,
         max(external_post_id) as external_post_id,
         max(published_at) as published_at
-    from trailing_week
-    group by generated_asset_id, organization_id, platform, performance_date
+    from complete_weeks
+    group by generated_asset_id, organization_id, platform, week_start
 
 ),
 
@@ -95,7 +72,7 @@ final as (
         clicks,
         engagement_rate(likes, shares, comments, saves, impressions) as engagement_rate,
         click_through_rate(clicks, impressions) as click_through_rate,
-        performance_date,
+        week_start as performance_date,
         'weekly' as measurement_period,
         external_post_id,
         published_at

@@ -1,4 +1,5 @@
--- API usage per organization, UTC day and provider (the cost dashboards and budgets).
+-- API usage per organization, UTC day, provider and currency (the cost dashboards).
+-- Costs in different currencies are never added: each currency has its own row.
 -- A call succeeded when the provider answered 2xx; 4xx, 5xx and calls that got no
 -- response (timeouts: response_status is null) are failures.
 
@@ -11,6 +12,7 @@ with calls as (
         coalesce(response_status between 200 and 299, false) as succeeded,
         response_time_ms,
         cost_per_request,
+        currency,
         tokens_used,
         images_generated
     from api_usage
@@ -25,6 +27,7 @@ per_day as (
         organization_id,
         usage_date,
         api_provider,
+        currency,
         count(*) as total_requests,
         count(*) filter (where succeeded) as successful_requests,
         count(*) filter (where not succeeded) as failed_requests,
@@ -34,7 +37,7 @@ per_day as (
         -- over the calls that measured a latency (a timeout counts its full wait)
         round(avg(response_time_ms))::integer as average_response_time_ms
     from calls
-    group by organization_id, usage_date, api_provider
+    group by organization_id, usage_date, api_provider, currency
 
 ),
 
@@ -44,6 +47,7 @@ final as (
         organization_id,
         usage_date,
         api_provider,
+        currency,
         total_requests,
         successful_requests,
         failed_requests,

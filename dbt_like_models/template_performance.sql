@@ -1,8 +1,9 @@
--- Template performance, written to content_templates: how many images were rendered
--- from each template (usage_count) and how those images engage on the platforms
--- (average_engagement_score: the mean over the template's images of each image's
--- engagement rate, interactions / impressions over all its daily metrics; null
--- until one of them has impressions). Recomputed in full: one row per template.
+-- Template performance, written to content_templates. usage_count: the content
+-- requests that used the template (named it, or had an image rendered from it);
+-- images_rendered: the images rendered from it. Engagement and click-through are
+-- pooled over those images' daily metrics: sum of interactions (clicks) over sum of
+-- impressions, so a post seen a million times weighs more than one seen ten times;
+-- null until one of them has impressions. Recomputed in full: one row per template.
 
 with templates as (
 
@@ -17,6 +18,7 @@ asset_templates as (
 
     select
         generated_assets.id as generated_asset_id,
+        generated_assets.content_request_id,
         coalesce(
             case
                 when generated_assets.generation_parameters ->> 'template_id'
@@ -30,36 +32,54 @@ asset_templates as (
 
 ),
 
+template_requests as (
+
+    select
+        template_id,
+        content_request_id
+    from asset_templates
+    union
+    select
+        template_id,
+        id as content_request_id
+    from content_requests
+    where template_id is not null
+
+),
+
 usage as (
 
     select
         template_id,
         count(*) as usage_count
+    from template_requests
+    group by template_id
+
+),
+
+rendered as (
+
+    select
+        template_id,
+        count(*) as images_rendered
     from asset_templates
     group by template_id
 
 ),
 
-asset_engagement as (
-
-    select
-        generated_asset_id,
-        sum(likes + shares + comments + saves)::numeric / nullif(sum(impressions), 0)
-            as engagement_rate
-    from content_analytics
-    where measurement_period = 'daily'
-    group by generated_asset_id
-
-),
-
-engagement as (
+pooled as (
 
     select
         asset_templates.template_id,
-        round(avg(asset_engagement.engagement_rate), 6) as average_engagement_score
+        engagement_rate(
+            sum(daily.likes), sum(daily.shares), sum(daily.comments), sum(daily.saves),
+            sum(daily.impressions)
+        ) as average_engagement_score,
+        click_through_rate(sum(daily.clicks), sum(daily.impressions)) as click_through_rate
     from asset_templates
-    inner join asset_engagement
-        on asset_templates.generated_asset_id = asset_engagement.generated_asset_id
+    inner join content_analytics as daily
+        on asset_templates.generated_asset_id = daily.generated_asset_id
+    where daily.measurement_period = 'daily'
     group by asset_templates.template_id
 
 ),
@@ -69,10 +89,13 @@ final as (
     select
         templates.template_id as id,
         coalesce(usage.usage_count, 0) as usage_count,
-        engagement.average_engagement_score
+        coalesce(rendered.images_rendered, 0) as images_rendered,
+        pooled.average_engagement_score,
+        pooled.click_through_rate
     from templates
     left join usage on templates.template_id = usage.template_id
-    left join engagement on templates.template_id = engagement.template_id
+    left join rendered on templates.template_id = rendered.template_id
+    left join pooled on templates.template_id = pooled.template_id
 
 )
 

@@ -9,17 +9,33 @@ from dagster import AssetSelection, define_asset_job
 
 from assets.approvals.definitions import content_approvals
 from assets.compliance.definitions import asset_compliance
-from assets.generation.definitions import generated_assets
+from assets.generation.definitions import (
+    brand_assets,
+    brand_profiles,
+    content_requests,
+    content_templates,
+    generated_assets,
+)
 from assets.variants.definitions import asset_variants
 
 GENERATION_JOB_NAME = "content_generation"
 PROCESSING_JOB_NAME = "content_processing"
+INPUT_AUDIT_JOB_NAME = "input_audit"
 DOWNSTREAM_OF_GENERATION = (asset_compliance, asset_variants, content_approvals)
 
 content_generation = define_asset_job(
     GENERATION_JOB_NAME,
     selection=AssetSelection.assets(generated_assets, *DOWNSTREAM_OF_GENERATION),
     description="Generate, score, render and route the content requests in the run config.",
+)
+
+input_audit = define_asset_job(
+    INPUT_AUDIT_JOB_NAME,
+    selection=AssetSelection.assets(
+        brand_profiles, brand_assets, content_templates, content_requests
+    ),
+    description="Audit what every later stage reads: the brand kits (profiles, asset files, "
+    "templates) and the content request queue by status.",
 )
 
 content_processing = define_asset_job(

@@ -14,7 +14,9 @@ from dagster import (
 from pydantic import Field
 
 from pipeline_defs.jobs import content_generation, generation_run_config
+from pipeline_defs.recovery import recover
 from resources.database import DatabaseResource
+from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
 
 
@@ -30,19 +32,36 @@ class RequestQueueResource(ConfigurableResource):
     )
 
 
-def claim_batch(database: DatabaseResource, queue: RequestQueueResource) -> list[tuple[str, str]]:
-    """Mark the next batch of waiting requests queued; return (id, updated_at) pairs."""
+def claim_batch(
+    database: DatabaseResource, queue: RequestQueueResource, *, run_id: str | None = None
+) -> list[tuple[str, str]]:
+    """Mark the next batch of waiting requests queued, claimed for the run that will
+    process them: `run_id` when the caller knows it, else (a sensor) the run key of the
+    RunRequest, written in the same transaction. Returns (id, claimed at) pairs."""
     with database.get_engine().begin() as conn:
         rows = conn.execute(
             sql("generation/claim_submitted_requests"),
-            {"batch_size": queue.batch_size, "requeue_after_minutes": queue.requeue_after_minutes},
+            {
+                "batch_size": queue.batch_size,
+                "requeue_after_minutes": queue.requeue_after_minutes,
+                "run_id": run_id,
+            },
         )
-        return [(str(row.id), row.updated_at.isoformat()) for row in rows]
+        claimed = [(str(row.id), row.updated_at.isoformat()) for row in rows]
+        if claimed and run_id is None:
+            conn.execute(
+                sql("generation/name_claims"),
+                {"request_ids": [i for i, _ in claimed], "run_key": batch_run_key(claimed)},
+            )
+        return claimed
 
 
-def batch_run_key(request_ids: list[str]) -> str:
-    # the same batch always gets the same key, so a repeated tick launches nothing new
-    return "requests-" + hashlib.sha256(",".join(sorted(request_ids)).encode()).hexdigest()[:20]
+def batch_run_key(claimed: list[tuple[str, str]]) -> str:
+    """One key per claim of a batch: (request id, claimed at) pairs. A claim released
+    because its run died is claimed again under a new key, which Dagster launches (it
+    launches one run per key, and the dead run already had the old one)."""
+    digest = hashlib.sha256(",".join(sorted(f"{i}@{at}" for i, at in claimed)).encode())
+    return "requests-" + digest.hexdigest()[:20]
 
 
 @sensor(
@@ -55,10 +74,15 @@ def content_request_sensor(
     context: SensorEvaluationContext,
     database: DatabaseResource,
     request_queue: RequestQueueResource,
+    image_store: ImageStoreResource,
 ) -> SensorResult:
     cursor = (
         json.loads(context.cursor) if context.cursor else {"batches": 0, "high_water_mark": None}
     )
+    # the dead runs' leftovers first: their requests go back in this tick's batches
+    recovered = recover(database.get_engine(), context.instance, image_store.get_store())
+    for line in recovered.lines():
+        context.log.info(f"recovered: {line}")
     run_requests = []
     for _ in range(request_queue.max_batches_per_tick):
         claimed = claim_batch(database, request_queue)
@@ -67,7 +91,7 @@ def content_request_sensor(
         ids = [request_id for request_id, _ in claimed]
         run_requests.append(
             RunRequest(
-                run_key=batch_run_key(ids),
+                run_key=batch_run_key(claimed),
                 run_config=generation_run_config(ids),
                 tags={"socialpipe/requests": str(len(ids)), "socialpipe/trigger": "sensor"},
             )

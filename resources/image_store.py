@@ -85,6 +85,21 @@ class FileStore:
     def exists(self, key: str) -> bool:
         return self.fs.exists(self._path(key))
 
+    def discard_unlisted(self, prefix: str, keep: set[str]) -> list[str]:
+        """Remove every file under the folder `prefix` whose key is not in `keep` (an
+        interrupted write's temporary file included); return the keys removed."""
+        folder = self._path(prefix.strip("/"))
+        if not self.fs.isdir(folder):
+            return []
+        root = self.root + "/"
+        removed = []
+        for path in sorted(self.fs.find(folder)):
+            key = path.removeprefix(root)
+            if key not in keep:
+                self.fs.rm(path)
+                removed.append(key)
+        return removed
+
     def delete(self, key: str) -> None:
         if self.fs.exists(self._path(key)):
             self.fs.rm(self._path(key))

@@ -16,21 +16,35 @@ APP_ROLE = "socialpipe_app"
 PIPELINE_ROLE = "socialpipe_pipeline"
 
 
-def scope_to_tenant(conn: Connection, organization_id: UUID | str) -> None:
-    """Restrict the connection's current transaction to one organization's rows."""
+def scope_to_tenant(
+    conn: Connection, organization_id: UUID | str, user_id: UUID | str | None = None
+) -> None:
+    """Restrict the connection's current transaction to one organization's rows.
+
+    `user_id` names the user the session acts for: the one whose profile it may
+    edit, and whose membership role decides whether it may manage memberships.
+    """
     conn.execute(text(f"set local role {APP_ROLE}"))  # a constant, not data
     conn.execute(
-        text("select set_config('app.current_organization_id', :org, true)"),
-        {"org": str(UUID(str(organization_id)))},
+        text(
+            "select set_config('app.current_organization_id', :org, true), "
+            "set_config('app.current_user_id', :user, true)"
+        ),
+        {
+            "org": str(UUID(str(organization_id))),
+            "user": str(UUID(str(user_id))) if user_id is not None else "",
+        },
     )
 
 
 @contextmanager
-def tenant_connection(engine: Engine, organization_id: UUID | str) -> Iterator[Connection]:
+def tenant_connection(
+    engine: Engine, organization_id: UUID | str, user_id: UUID | str | None = None
+) -> Iterator[Connection]:
     """A transaction that sees and writes only `organization_id`'s rows.
 
     Commits when the block ends normally, rolls back on an exception.
     """
     with engine.begin() as conn:
-        scope_to_tenant(conn, organization_id)
+        scope_to_tenant(conn, organization_id, user_id)
         yield conn

@@ -8,14 +8,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, check: bool = True):
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, check: bool = True, timeout: float = 300
+):
     result = subprocess.run(
         [sys.executable, "-m", "pipeline_defs.cli", *args],
         cwd=REPO_ROOT,
         env=env if env is not None else dict(os.environ),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         raise AssertionError(

@@ -25,17 +25,40 @@ def _admin_url() -> str:
     return start_embedded_server()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory) -> Iterator[str]:
+    """The command line records its runs in a persistent instance (the one `make dev`
+    shows): the suite's go to a folder of its own, never the project's `.data/`."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        yield str(home)
+
+
 @pytest.fixture(scope="session")
-def make_database() -> Iterator[Callable[[], str]]:
-    """Factory: a new, empty database on the test server; all are dropped at the end."""
+def make_database() -> Iterator[Callable[..., str]]:
+    """Factory: a new database on the test server, empty or a copy of ``copy_of`` (a URL
+    of another test database; its open sessions are ended first, as a template must have
+    none); all are dropped at the end."""
     admin_url = _admin_url()
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     created: list[str] = []
 
-    def _make() -> str:
+    def _make(copy_of: str | None = None) -> str:
         name = f"socialpipe_test_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'create database "{name}"')
+            if copy_of is None:
+                conn.exec_driver_sql(f'create database "{name}"')
+            else:
+                source = make_url(copy_of).database
+                conn.execute(
+                    text(
+                        "select pg_terminate_backend(pid) from pg_stat_activity "
+                        "where datname = :source and pid <> pg_backend_pid()"
+                    ),
+                    {"source": source},
+                )
+                conn.exec_driver_sql(f'create database "{name}" template "{source}"')
         created.append(name)
         return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
@@ -91,3 +114,24 @@ def demo_world(make_database: Callable[[], str], tmp_path_factory):
     yield SimpleNamespace(url=url, media=media, engine=engine)
     engine.dispose()
     pipeline_engine(url).dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_runs(make_database, tmp_path_factory):
+    """`socialpipe demo` run twice on an empty database, as a user runs it: (env, data
+    folder, first output, second output). The suite's slowest fixture, shared."""
+    from tests.cli_runner import run_cli
+
+    data = tmp_path_factory.mktemp("demo-data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
+    env.pop("DAGSTER_HOME", None)
+    env.update(
+        DATABASE_URL=make_database(),
+        SOCIALPIPE_DATA_DIR=str(data),
+        IMAGE_PROVIDER="local",
+        COLUMNS="200",  # one summary row per line, whatever the terminal
+    )
+    # a generous guard, not a speed check: a shared 2-core machine can be slow
+    first = run_cli("demo", env=env, timeout=1200)
+    second = run_cli("demo", env=env, timeout=1200)
+    return env, data, first.stdout, second.stdout

@@ -11,13 +11,11 @@ from sqlalchemy import text
 from assets.analytics.checks import (
     CONTENT_ANALYTICS_DERIVED,
     CONTENT_ANALYTICS_EXPECTATIONS,
-    reconcile_usage,
-    reconciliation_expectations,
 )
 from assets.analytics.expectations import validate, with_derived_columns
 from assets.analytics.models import load_models
+from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import Window, partition_frame, run_model
-from resources.sql_files import sql
 
 pytest_plugins = ["tests.analytics_world"]
 
@@ -51,6 +49,7 @@ def test_the_usage_suite_fails_on_bad_rows() -> None:
         "organization_id": "a",
         "usage_date": "2025-01-01",
         "api_provider": "freepik",
+        "currency": "USD",
         "total_requests": 10,
         "successful_requests": 8,
         "failed_requests": 2,
@@ -158,13 +157,7 @@ def test_the_reconciliation_finds_a_summary_api_usage_does_not_support(
 
     def reconciliation():
         with analytics_world.engine.connect() as conn:
-            stored = partition_frame(conn, model, window)
-            recomputed = pd.read_sql(
-                sql("analytics/recompute_daily_usage"), conn, params=window.parameters()
-            )
-        return validate(
-            reconcile_usage(stored, recomputed), reconciliation_expectations(), "reconcile"
-        )
+            return reconcile(conn, model, window, model.not_null)
 
     assert reconciliation().success
     with analytics_world.engine.begin() as conn:
@@ -184,7 +177,12 @@ def test_the_reconciliation_finds_a_summary_api_usage_does_not_support(
             {"org": analytics_world.orgs[1], "at": window.start + timedelta(hours=9)},
         )
     stale = reconciliation()
-    assert {column for _, column in _failed(stale)} == {"presence", "total_cost_difference"}
+    # the stored cost that api_usage no longer supports, and the late call's missing row
+    assert {d.column for d in stale.differences} == {"total_cost", "(row)"}
+    missing = next(d for d in stale.differences if d.column == "(row)")
+    assert (missing.key[2], missing.stored, missing.recomputed) == ("openai", "absent", "present")
+    cost = next(d for d in stale.differences if d.column == "total_cost")
+    assert Decimal(cost.stored) - Decimal(cost.recomputed) == 1
     # re-running the day makes summaries and api_usage agree again
     run_model(analytics_world.engine, model, window)
     assert reconciliation().success

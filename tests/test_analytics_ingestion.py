@@ -199,7 +199,6 @@ def test_the_demo_export_loads_and_changes_nothing(
 
     monkeypatch.setenv("DATABASE_URL", analytics_world.url)
     monkeypatch.setenv("SOCIALPIPE_METRICS_DIR", str(tmp_path))
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     daily = analytics_world.frame(
         "select count(*) as n from content_analytics where organization_id = any(:orgs) "
         "and measurement_period = 'daily' and performance_date between :first and :last",

@@ -28,12 +28,14 @@ from assets.analytics.models import (
     resolve_dependencies,
     schema_tables,
 )
+from assets.analytics.partitions import recompute_days
 from resources.database import DatabaseResource
 
 MODEL_NAMES = {
     "daily_usage_summaries",
     "brand_compliance_analytics",
     "content_analytics_weekly",
+    "content_analytics_monthly",
     "template_performance",
 }
 
@@ -58,11 +60,18 @@ def test_every_model_loads_with_its_settings() -> None:
     usage = models["daily_usage_summaries"]
     assert usage.target_table == "daily_usage_summaries"
     assert usage.partition_column == "usage_date"
-    assert usage.unique_key == ("organization_id", "usage_date", "api_provider")
-    assert usage.columns[:3] == ("organization_id", "usage_date", "api_provider")
+    assert usage.unique_key == ("organization_id", "usage_date", "api_provider", "currency")
+    assert usage.columns[:4] == ("organization_id", "usage_date", "api_provider", "currency")
     assert usage.expectations and usage.description
     assert models["template_performance"].write == "update"
     assert models["content_analytics_weekly"].scope == {"measurement_period": "weekly"}
+    assert models["content_analytics_weekly"].period == "week"
+    assert models["content_analytics_monthly"].scope == {"measurement_period": "monthly"}
+    assert models["content_analytics_monthly"].period == "month"
+    for model in models.values():
+        # every column the model writes has its meaning in the yml, and a reconciliation
+        assert set(model.column_docs) == set(model.columns), model.name
+        assert model.reconcile_source, model.name
 
 
 def test_models_follow_the_house_style() -> None:
@@ -208,17 +217,47 @@ def test_checks_that_guard_downstream_tables_are_blocking() -> None:
         for spec in checks.check_specs
     }
     assert blocking[("content_analytics", "gx_expectations")] is True
-    assert blocking[("daily_usage_summaries", "reconciles_with_api_usage")] is False
-    assert len(blocking) == 6
+    reconciliations = {key: value for key, value in blocking.items() if key[1].startswith("recon")}
+    # every analytics asset is reconciled with its source, and a mismatch blocks
+    assert reconciliations == {
+        ("content_analytics", "reconciles_with_platform_metrics"): True,
+        ("daily_usage_summaries", "reconciles_with_api_usage"): True,
+        ("brand_compliance_analytics", "reconciles_with_generated_assets"): True,
+        ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
+        ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
+        ("template_performance", "reconciles_with_generated_assets"): True,
+    }
+    assert len(blocking) == 12
 
 
-def test_the_schedule_materializes_yesterday_at_one_utc() -> None:
+def _scheduled_range(tick: datetime) -> tuple[str, str]:
+    schedule = _definitions().resolve_schedule_def("analytics_daily_schedule")
+    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
+    (request,) = result.run_requests
+    return (
+        request.tags["dagster/asset_partition_range_start"],
+        request.tags["dagster/asset_partition_range_end"],
+    )
+
+
+def test_the_schedule_recomputes_the_trailing_days_at_one_utc(monkeypatch) -> None:
     schedule = _definitions().resolve_schedule_def("analytics_daily_schedule")
     assert schedule.cron_schedule == "0 1 * * *"
     assert schedule.execution_timezone in (None, "UTC")
     tick = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
-    result = schedule.evaluate_tick(build_schedule_context(scheduled_execution_time=tick))
-    assert [request.partition_key for request in result.run_requests] == ["2026-03-09"]
+    # default: the three days up to yesterday, as one run (late data of those days is
+    # picked up without anyone asking)
+    monkeypatch.delenv("ANALYTICS_RECOMPUTE_DAYS", raising=False)
+    assert _scheduled_range(tick) == ("2026-03-07", "2026-03-09")
+    monkeypatch.setenv("ANALYTICS_RECOMPUTE_DAYS", "1")
+    assert _scheduled_range(tick) == ("2026-03-09", "2026-03-09")
+    monkeypatch.setenv("ANALYTICS_RECOMPUTE_DAYS", "10")
+    assert _scheduled_range(tick) == ("2026-02-28", "2026-03-09")
+    # never before the first partition
+    assert _scheduled_range(datetime(2024, 1, 3, 1, tzinfo=UTC)) == ("2024-01-01", "2024-01-02")
+    monkeypatch.setenv("ANALYTICS_RECOMPUTE_DAYS", "a week")
+    with pytest.raises(ValueError, match="ANALYTICS_RECOMPUTE_DAYS='a week' is not a number"):
+        recompute_days()
 
 
 def test_the_start_date_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

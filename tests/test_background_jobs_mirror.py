@@ -84,7 +84,7 @@ def test_a_successful_run_is_mirrored_with_its_requests_timing_and_result(
         ).one()
     assert (row.job_type, row.job_name) == (
         "content_generation",
-        "content_generation: 1 request(s)",
+        "content_generation: 1 request",
     )
     assert row.parameters == {"request_ids": [str(request_id)], "force": True}
     assert row.status == "succeeded" and row.error_message is None
@@ -200,7 +200,6 @@ def test_the_command_line_records_the_runs_it_launches(small_world, monkeypatch,
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("IMAGE_STORE_URL", str(tmp_path))
     monkeypatch.setenv("IMAGE_PROVIDER", "local")
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     query = text("select id, status, result from background_jobs where job_type = :job")
     with engine.connect() as conn:
         before = {row.id for row in conn.execute(query, {"job": PROCESSING_JOB_NAME})}

@@ -148,7 +148,7 @@ def test_parameters_keep_what_the_run_was_asked_and_never_its_resources():
         "tags": {"dagster/sensor_name": "content_request_sensor", "socialpipe/trigger": "sensor"},
     }
     assert "secret" not in str(parameters)
-    assert run_label(facts, parameters) == "content_generation: 1 request(s)"
+    assert run_label(facts, parameters) == "content_generation: 1 request"
     assert run_label(facts, {"partition": "2026-01-02"}) == "content_generation: 2026-01-02"
 
 

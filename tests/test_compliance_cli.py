@@ -184,3 +184,5 @@ def test_a_brand_profile_from_the_database(demo_world, tmp_path: Path) -> None:
 
     missing = run(str(image), "--brand-profile", "No Such Brand", env=env)
     assert missing.exit_code == 2 and "no brand profile matches" in missing.output
+    # the choices are listed: every brand of the demo by its name
+    assert "Northwind Coffee" in missing.output and "Lumen" in missing.output

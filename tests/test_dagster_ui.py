@@ -35,6 +35,7 @@ DESIGN_ASSETS = {
     "platform_metrics",
     "content_analytics",
     "content_analytics_weekly",
+    "content_analytics_monthly",
     "template_performance",
 }
 # the arrows of DESIGN §1: (upstream, downstream)
@@ -57,10 +58,12 @@ DAILY_PARTITIONED = {
     "brand_compliance_analytics",
     "content_analytics",
     "content_analytics_weekly",
+    "content_analytics_monthly",
 }
 UNPARTITIONED = DESIGN_ASSETS - DAILY_PARTITIONED
 
 JOBS = {
+    "input_audit",
     "content_generation",
     "content_processing",
     "content_approval_routing",
@@ -73,6 +76,8 @@ SCHEDULES = {"approval_escalation_hourly": "STOPPED", "analytics_daily_schedule"
 SENSORS = {
     "content_request_sensor": "STOPPED",
     "background_job_queue_sensor": "STOPPED",
+    # queues recompute_analytics rows; the queue sensor (stopped) is what launches them
+    "analytics_late_data_sensor": "RUNNING",
     "background_job_run_started": "RUNNING",
     "background_job_run_succeeded": "RUNNING",
     "background_job_run_failed": "RUNNING",
@@ -88,10 +93,17 @@ CHECKS = {
     # great-expectations suites; the content_analytics one guards the rollups
     ("content_analytics", "gx_expectations"): True,
     ("daily_usage_summaries", "gx_expectations"): False,
-    ("daily_usage_summaries", "reconciles_with_api_usage"): False,
     ("brand_compliance_analytics", "gx_expectations"): False,
     ("content_analytics_weekly", "gx_expectations"): False,
+    ("content_analytics_monthly", "gx_expectations"): False,
     ("template_performance", "gx_expectations"): False,
+    # every analytics table reconciled with its source, blocking
+    ("content_analytics", "reconciles_with_platform_metrics"): True,
+    ("daily_usage_summaries", "reconciles_with_api_usage"): True,
+    ("brand_compliance_analytics", "reconciles_with_generated_assets"): True,
+    ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
+    ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
+    ("template_performance", "reconciles_with_generated_assets"): True,
 }
 
 WORKSPACE_QUERY = """

@@ -74,3 +74,29 @@ def test_the_readme_launchpad_config_is_what_the_generation_job_accepts() -> Non
     assert config == generation_run_config([request_id], force=True)
     # raises DagsterInvalidConfigError when the YAML does not fit the job
     validate_run_config(defs.resolve_job_def(GENERATION_JOB_NAME), config)
+
+
+
+def test_the_command_lines_content_jobs_are_the_code_locations() -> None:
+    """The CLI runs content jobs from pipeline_defs.content (no analytics loaded): the
+    same steps, dependencies, resources and op config as the code location's jobs."""
+    from pipeline_defs.content import content_defs
+    from pipeline_defs.definitions import defs
+    from pipeline_defs.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME
+
+    def shape(job, resources):
+        ops = job.run_config_schema.config_type.fields["ops"].config_type
+        return {
+            "steps": sorted(
+                (str(node), sorted((name, str(dep)) for name, dep in inputs.items()))
+                for node, inputs in job.dependencies.items()
+            ),
+            "resources": {key: type(job.resource_defs[key]).__name__ for key in resources},
+            "ops": {name: str(field.config_type.key) for name, field in ops.fields.items()},
+        }
+
+    for name in (GENERATION_JOB_NAME, PROCESSING_JOB_NAME):
+        content = content_defs.resolve_job_def(name)
+        used = sorted(content.resource_defs)
+        assert shape(content, used) == shape(defs.resolve_job_def(name), used)
+        assert {"database", "image_store", "image_provider"} <= set(used)

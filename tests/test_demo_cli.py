@@ -6,30 +6,12 @@ end with the summary and a gallery that opens from disk, and the second must fin
 nothing left to do.
 """
 
-import os
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cli_runner import run_cli
-
-
-@pytest.fixture(scope="module")
-def demo_runs(make_database, tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo-data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
-    env.pop("DAGSTER_HOME", None)
-    env.update(
-        DATABASE_URL=make_database(),
-        SOCIALPIPE_DATA_DIR=str(data),
-        IMAGE_PROVIDER="local",
-        COLUMNS="200",  # one summary row per line, whatever the terminal
-    )
-    first = run_cli("demo", env=env)
-    second = run_cli("demo", env=env)
-    return env, data, first.stdout, second.stdout
+from tests.webserver import running_webserver
 
 
 def _row(output: str, label: str) -> str:
@@ -104,3 +86,52 @@ def test_a_second_run_finds_nothing_to_make(demo_runs) -> None:
     assert re.search(r"made by this run\s*│ 0 master images, 0 variants", second)
     assert _row(second, "variants") == _row(first, "variants")
     assert "gallery: file://" in second
+
+
+RUNS_AND_ASSETS = """
+{
+  runsOrError { ... on Runs { results { runId jobName status } } }
+  assetNodes {
+    assetKey { path }
+    isPartitioned
+    partitionStats { numMaterialized numFailed }
+    assetMaterializations(limit: 1) { runId metadataEntries { label } }
+    assetChecksOrError {
+      ... on AssetChecks { checks { name executionForLatestMaterialization { status } } }
+    }
+  }
+}
+"""
+
+
+def test_the_ui_shows_the_demos_runs_assets_partitions_and_checks(demo_runs) -> None:
+    """What `make dev` shows after `make demo`: the same instance, read through the
+    webserver's GraphQL as the UI reads it."""
+    env, data, first, _ = demo_runs
+    home = data / "dagster_home"  # the default under SOCIALPIPE_DATA_DIR: no DAGSTER_HOME set
+    assert f"DAGSTER_HOME={home}" in first
+    with running_webserver(env={"DATABASE_URL": env["DATABASE_URL"]}, home=home) as server:
+        shown = server.graphql(RUNS_AND_ASSETS)
+
+    runs = shown["runsOrError"]["results"]
+    jobs = {run["jobName"] for run in runs}
+    assert {"input_audit", "content_generation", "content_processing", "analytics_daily"} <= jobs
+    assert {run["status"] for run in runs} == {"SUCCESS"}
+    run_ids = {run["runId"] for run in runs}
+
+    nodes = {"/".join(node["assetKey"]["path"]): node for node in shown["assetNodes"]}
+    sources = {"organizations", "api_usage", "platform_metrics"}  # made by others, observed here
+    for name, node in nodes.items():
+        if name in sources:
+            continue
+        (latest,) = node["assetMaterializations"] or [None]
+        assert latest, f"{name} never materialized"
+        assert latest["runId"] in run_ids and latest["metadataEntries"], name
+        if node["isPartitioned"]:
+            # the demo backfills 90 days in one run: every one of them is green
+            assert node["partitionStats"] == {"numMaterialized": 90, "numFailed": 0}, name
+        checks = node["assetChecksOrError"].get("checks") or []
+        for check in checks:
+            status = (check["executionForLatestMaterialization"] or {}).get("status")
+            assert status == "SUCCEEDED", f"{name}.{check['name']}: {status}"
+    assert sum(1 for node in nodes.values() if node["isPartitioned"]) >= 4

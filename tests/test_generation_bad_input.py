@@ -11,6 +11,7 @@ from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from tests.factories import make_user
 from tests.generation_helpers import (
     asset_rows,
     copy_request,
@@ -131,8 +132,23 @@ def batch(demo_world):
     def with_brand(brand_id, **changes):
         return request(brand_profile_id=brand_id, template_id=None, **changes)
 
+    with engine.begin() as conn:
+        # a user of no organization, and a member who has left (membership inactive)
+        outsider, left = make_user(conn), make_user(conn)
+        conn.execute(
+            text(
+                "insert into user_organizations (user_id, organization_id, role, is_active) "
+                "select :user, organization_id, 'editor', false from content_requests "
+                "where id = :source"
+            ),
+            {"user": left, "source": source.id},
+        )
     cases = {
         "good": request(),
+        "requester not a member": request(requested_by=outsider),
+        "requester no longer active": request(requested_by=left),
+        "style cta an object": request(style_preferences={"cta": {"text": "Buy"}}),
+        "style num_images a list": request(style_preferences={"num_images": [1, 2]}),
         "unknown platform": request(target_platforms=["myspace"]),
         "empty brief": request(content_brief="   "),
         "100 kB brief": request(content_brief="x" * 102_400),
@@ -185,6 +201,10 @@ def test_the_run_succeeds_and_the_good_request_is_generated(batch):
     ("case", "expected"),
     [
         ("unknown platform", "myspace"),
+        ("requester not a member", "is not an active member"),
+        ("requester no longer active", "is not an active member"),
+        ("style cta an object", "style_preferences.cta must be text, got dict"),
+        ("style num_images a list", "style_preferences.num_images must be a whole number"),
         ("empty brief", "content_brief is empty"),
         ("100 kB brief", "content_brief is 102,400 characters"),
         ("no template", "no template for platform 'instagram'"),

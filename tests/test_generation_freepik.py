@@ -238,8 +238,10 @@ def budgets(demo_world):
 
 def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_org, fake, budgets):
     # the organization's daily budget (1000) is roomy: the month's spend is what stops it
+    # spent is numeric(…, 6) summed: adding a thousandth keeps the 6 decimals a budget takes,
+    # and leaves less room than one image's price
     spent = _spent(demo_world.engine, freepik_org, "month")
-    budgets(**{"default.monthly": {"monthly_budget_usd": float(spent) + 0.001}})
+    budgets(**{"default.monthly": {"monthly_budget_usd": spent + Decimal("0.001")}})
     request_id = _instagram_request(demo_world.engine, freepik_org)
     generate(demo_world, [request_id])
     request = request_row(demo_world.engine, request_id)
@@ -255,7 +257,7 @@ def test_a_monthly_budget_stops_generation_before_any_call(demo_world, freepik_o
 def test_alerts_warn_near_a_budget_and_stop_at_their_fraction(
     demo_world, freepik_org, fake, budgets
 ):
-    _set_budget(demo_world.engine, freepik_org, float(_spent(demo_world.engine, freepik_org)) + 1)
+    _set_budget(demo_world.engine, freepik_org, _spent(demo_world.engine, freepik_org) + 1)
     # warn at once (any spend reaches 0 % of the budget); stop well above this call's price
     budgets(alerts={"warn_at_fraction": 0, "stop_at_fraction": 1})
     warned = _instagram_request(demo_world.engine, freepik_org, style_preferences={"num_images": 1})

@@ -71,6 +71,13 @@ def _refused(result, reason: str) -> None:
     assert "Traceback" not in result.output
 
 
+def _bad_id(result, reason: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and reason in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
 def _count(world) -> int:
     with world.engine.connect() as conn:
         return conn.execute(text("select count(*) from background_jobs")).scalar_one()
@@ -107,6 +114,11 @@ def _insert(world, organization_id, **columns) -> str:
             "rerender_variants",
             {"request_ids": [], "asset_ids": ["{asset}"], "force": True},
         ),
+        (  # the short ids the tables show, stored in full
+            ["rerender_variants", "--request", "{request8}", "--asset", "{asset8}"],
+            "rerender_variants",
+            {"request_ids": ["{request}"], "asset_ids": ["{asset}"], "force": True},
+        ),
         (
             ["recompute_analytics", "--start", str(FIRST_DAY), "--end", str(LAST_DAY)],
             "recompute_analytics",
@@ -118,7 +130,7 @@ def test_each_job_type_is_queued_for_the_tenant_with_its_parameters(
     cli, world, args, job_type, expected
 ) -> None:
     ids = {"request": world.request, "asset": world.asset}
-    args = [arg.format(**ids) for arg in args]
+    args = [arg.format(**ids, request8=world.request[:8], asset8=world.asset[:8]) for arg in args]
     expected = json.loads(json.dumps(expected).replace("{request}", ids["request"]))
     expected = json.loads(json.dumps(expected).replace("{asset}", ids["asset"]))
 
@@ -314,8 +326,8 @@ def test_show_prints_one_row_in_full(cli, world) -> None:
     assert job_id in shown.stdout and "rerender_variants" in shown.stdout
     assert f'"{world.asset}"' in shown.stdout and '"force": true' in shown.stdout
 
-    _refused(cli("show", str(uuid.uuid4())), "there is no background job")
-    _refused(cli("show", "not-an-id"), "'not-an-id' is not a job id")
+    _bad_id(cli("show", str(uuid.uuid4())), "no job matches")
+    _bad_id(cli("show", "not-an-id"), "'not-an-id' is not a job id")
 
 
 def test_cancel_a_queued_job(cli, world) -> None:

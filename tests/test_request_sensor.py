@@ -1,15 +1,23 @@
 """content_request_sensor: most urgent first, in batches, each launched exactly once."""
 
+import tempfile
+import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from dagster import build_sensor_context
+from dagster import DagsterInstance, DagsterRunStatus, build_sensor_context
 from sqlalchemy import create_engine, text
 
+from pipeline_defs.definitions import defs
 from pipeline_defs.sensors import RequestQueueResource, batch_run_key, content_request_sensor
 from resources.database import DatabaseResource
+from resources.image_store import ImageStoreResource
 from resources.migrations import upgrade
 from tests.factories import make_brand, make_org, make_request, make_user
+
+# the sensor only reads the store to tidy up after dead runs; these requests have no files
+MEDIA = Path(tempfile.gettempdir()) / "socialpipe-sensor-test-media"
 
 
 @pytest.fixture
@@ -22,14 +30,28 @@ def queue_db(make_database):
     engine.dispose()
 
 
-def _evaluate(url: str, cursor: str | None = None, batch_size: int = 2, max_batches: int = 5):
+@pytest.fixture(scope="module")
+def instance():
+    with DagsterInstance.ephemeral() as instance:
+        yield instance
+
+
+def _evaluate(
+    url: str,
+    cursor: str | None = None,
+    batch_size: int = 2,
+    max_batches: int = 5,
+    instance: DagsterInstance | None = None,
+):
     context = build_sensor_context(
         cursor=cursor,
+        instance=instance or DagsterInstance.ephemeral(),
         resources={
             "database": DatabaseResource(url=url),
             "request_queue": RequestQueueResource(
                 batch_size=batch_size, max_batches_per_tick=max_batches
             ),
+            "image_store": ImageStoreResource(root=str(MEDIA)),
         },
     )
     return content_request_sensor(context)
@@ -70,11 +92,19 @@ def test_batches_come_most_urgent_first_and_are_marked_queued(queue_db) -> None:
         [ids["urgent-soon"], ids["urgent-late"]],
         [ids["normal"], ids["low"]],
     ]
-    assert [run.run_key for run in result.run_requests] == [
-        batch_run_key(batch) for batch in _ids_in(result)
-    ]
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("select title, status from content_requests")).all())
+        claims = conn.execute(
+            text(
+                "select id, claim_run_key, claimed_at from content_requests where status = 'queued'"
+            )
+        ).all()
+    # each batch's claims name its run key
+    for run in result.run_requests:
+        batch = run.run_config["ops"]["generated_assets"]["config"]["request_ids"]
+        assert {str(c.id) for c in claims if c.claim_run_key == run.run_key} == set(batch)
+        claimed = [(str(c.id), c.claimed_at.isoformat()) for c in claims if str(c.id) in batch]
+        assert run.run_key == batch_run_key(claimed)
     assert statuses == {
         "low": "queued",
         "urgent-late": "queued",
@@ -102,26 +132,56 @@ def test_max_batches_per_tick_leaves_the_rest_for_the_next_tick(queue_db) -> Non
     assert _ids_in(second) == [[ids["normal"]], [ids["low"]]]
 
 
-def test_a_request_left_queued_by_a_dead_tick_is_claimed_again_with_the_same_key(queue_db) -> None:
-    url, engine = queue_db
-    _seed_requests(engine)
-    first = _evaluate(url, batch_size=10)
-    # the tick died after marking the batch queued, before Dagster recorded its run; two
-    # hours on, the rows look like this (the trigger keeps updated_at current, so pause it)
+def _age_claims(engine, hours: int) -> None:
+    """Make the queued claims look `hours` old (the trigger keeps updated_at current, so
+    pause it)."""
     with engine.begin() as conn:
         conn.execute(
             text("alter table content_requests disable trigger content_requests_set_updated_at")
         )
         conn.execute(
             text(
-                "update content_requests set updated_at = now() - interval '2 hours' "
-                "where status = 'queued'"
-            )
+                "update content_requests set updated_at = now() - make_interval(hours => :h), "
+                "claimed_at = now() - make_interval(hours => :h) where status = 'queued'"
+            ),
+            {"h": hours},
         )
         conn.execute(
             text("alter table content_requests enable trigger content_requests_set_updated_at")
         )
+
+
+def test_a_batch_whose_tick_died_before_its_run_existed_is_claimed_again(queue_db) -> None:
+    url, engine = queue_db
+    _seed_requests(engine)
+    first = _evaluate(url, batch_size=10)
+    # the tick died after claiming the batch, before Dagster recorded its run: no run has
+    # its key. Within the grace period the claim stands; after it, it is released
+    assert _evaluate(url, batch_size=10).run_requests == []
+    _age_claims(engine, 2)
     again = _evaluate(url, batch_size=10)
-    assert [run.run_key for run in again.run_requests] == [
-        run.run_key for run in first.run_requests
-    ]
+    assert sorted(_ids_in(again)[0]) == sorted(_ids_in(first)[0])
+    # under a new key: Dagster launches one run per key
+    assert again.run_requests[0].run_key != first.run_requests[0].run_key
+
+
+def test_a_batch_whose_run_failed_is_claimed_again_at_the_next_tick(queue_db, instance) -> None:
+    url, engine = queue_db
+    _seed_requests(engine)
+    first = _evaluate(url, batch_size=10, instance=instance)
+    (request,) = first.run_requests
+    run = instance.create_run_for_job(
+        defs.resolve_job_def("content_generation"),
+        run_id=str(uuid.uuid4()),
+        run_config=request.run_config,
+        tags={**request.tags, "dagster/run_key": request.run_key},
+        status=DagsterRunStatus.FAILURE,
+    )
+    assert run.status == DagsterRunStatus.FAILURE
+
+    again = _evaluate(url, batch_size=10, instance=instance)
+
+    assert sorted(_ids_in(again)[0]) == sorted(
+        request.run_config["ops"]["generated_assets"]["config"]["request_ids"]
+    )
+    assert again.run_requests[0].run_key != request.run_key

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 
 from resources.migrations import upgrade
 from tests.cli_runner import run_cli
-from tests.factories import make_brand, make_org, make_request, make_user
+from tests.factories import make_brand, make_membership, make_org, make_request, make_user
 from tests.generation_helpers import (
     copy_request,
     first_request,
@@ -19,7 +19,6 @@ from tests.generation_helpers import (
 def _env(url: str, media) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
     env.update(DATABASE_URL=url, IMAGE_STORE_URL=str(media), IMAGE_PROVIDER="local")
-    env.pop("DAGSTER_HOME", None)
     return env
 
 
@@ -34,7 +33,7 @@ def test_process_by_id_runs_the_main_job_and_prints_a_json_summary(demo_world):
         "requests",
         "process",
         "--id",
-        str(request_id),
+        str(request_id)[:8],  # the short id, as tables show it
         "--json",
         env=_env(demo_world.url, demo_world.media),
     )
@@ -63,6 +62,7 @@ def test_process_pending_claims_every_waiting_request_and_reports_failures(make_
     with engine.begin() as conn:
         user = make_user(conn)
         org = make_org(conn, user)
+        make_membership(conn, user, org, role="editor")  # requesters must be members
         brand = make_brand(conn, org, user)  # no palette, no logo: every request fails
         ids = [
             str(

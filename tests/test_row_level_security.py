@@ -52,7 +52,8 @@ def count(conn: Connection, table: str, org: uuid.UUID | None = None) -> int:
 @pytest.fixture
 def tenants(conn: Connection) -> dict[str, dict[str, uuid.UUID]]:
     """Tenants A and B, each with a row in every organization-scoped table."""
-    return {"a": make_tenant(conn), "b": make_tenant(conn)}
+    # a user with no membership yet, made by the owner (tenants cannot create users)
+    return {"a": make_tenant(conn), "b": {**make_tenant(conn), "newcomer": make_user(conn)}}
 
 
 def test_every_table_with_row_level_security_is_tested(conn: Connection):
@@ -62,14 +63,17 @@ def test_every_table_with_row_level_security_is_tested(conn: Connection):
             "where n.nspname = 'public' and c.relkind = 'r' and c.relrowsecurity"
         )
     ).scalars()
-    assert sorted(protected) == sorted(ORG_SCOPED)
+    # users has its own policies (members only, own profile): tests/test_tenant_walls.py
+    assert sorted(protected) == sorted([*ORG_SCOPED, "users"])
 
 
 def test_every_table_with_an_organization_id_has_row_level_security(conn: Connection):
     tables = conn.execute(
         text(
-            "select table_name from information_schema.columns "
-            "where table_schema = 'public' and column_name = 'organization_id'"
+            "select c.table_name from information_schema.columns c "
+            "join information_schema.tables t using (table_schema, table_name) "
+            "where c.table_schema = 'public' and c.column_name = 'organization_id' "
+            "and t.table_type = 'BASE TABLE'"  # views run with the reader's rights (0008)
         )
     ).scalars()
     assert set(tables) | {"organizations"} == set(ORG_SCOPED)
@@ -91,7 +95,8 @@ def test_tenant_sees_only_its_own_rows(conn: Connection, tenants, table: str):
 @pytest.mark.parametrize("table", ORG_SCOPED)
 def test_tenant_cannot_update_or_delete_another_tenants_rows(conn, tenants, table: str):
     a, b = tenants["a"], tenants["b"]
-    scope_to_tenant(conn, a["organizations"])
+    # acting for A's owner: memberships are managed by the organization's admins
+    scope_to_tenant(conn, a["organizations"], a["user"])
     # a no-op update: only whether the row can be reached matters
     update = text(f"update {table} set id = id where id = :id")  # noqa: S608
     delete = text(f"delete from {table} where id = :id")  # noqa: S608
@@ -115,7 +120,7 @@ def insert_for(conn: Connection, table: str, b: dict[str, uuid.UUID], returning:
     makers = {
         "organizations": lambda: make_org(conn, b["user"], returning=returning),
         "user_organizations": lambda: make_membership(
-            conn, make_user(conn), b["organizations"], returning=returning
+            conn, b["newcomer"], b["organizations"], returning=returning
         ),
         "brand_profiles": lambda: make_brand(
             conn, b["organizations"], b["user"], returning=returning
@@ -176,7 +181,7 @@ def test_tenant_cannot_insert_rows_for_another_tenant(conn, tenants, table: str,
 
 @pytest.mark.parametrize("table", ORG_SCOPED)
 def test_tenant_cannot_move_its_rows_to_another_tenant(conn, tenants, table: str):
-    scope_to_tenant(conn, tenants["a"]["organizations"])
+    scope_to_tenant(conn, tenants["a"]["organizations"], tenants["a"]["user"])
     column = organization_column(table)
     # no WHERE clause: nothing is read, so only the policy's WITH CHECK can refuse
     move_all = text(f"update {table} set {column} = :org")  # noqa: S608

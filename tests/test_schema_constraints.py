@@ -130,7 +130,7 @@ def test_one_analytics_row_per_asset_platform_date_and_period(conn, tenant):
         lambda: make_analytics(conn, asset, measurement_period="daily", **key),
         UNIQUE_VIOLATION,
     )
-    make_analytics(conn, asset, measurement_period="weekly", **key)
+    make_analytics(conn, asset, measurement_period="monthly", **key)
     make_analytics(
         conn,
         asset,
@@ -138,6 +138,25 @@ def test_one_analytics_row_per_asset_platform_date_and_period(conn, tenant):
         platform="x",
         performance_date=key["performance_date"],
     )
+
+
+def test_period_rows_are_calendar_periods(conn, tenant):
+    """0008: a weekly row is dated on a Monday, a monthly row on the 1st, so two rows of one
+    period length never overlap."""
+    asset = tenant["generated_assets"]
+    monday, wednesday = date(2024, 4, 29), date(2024, 5, 1)
+    make_analytics(conn, asset, measurement_period="weekly", platform="x", performance_date=monday)
+    make_analytics(
+        conn, asset, measurement_period="monthly", platform="x", performance_date=wednesday
+    )
+    for period, day in (("weekly", wednesday), ("monthly", monday)):
+        refused(
+            conn,
+            lambda period=period, day=day: make_analytics(
+                conn, asset, measurement_period=period, platform="tiktok", performance_date=day
+            ),
+            CHECK_VIOLATION,
+        )
 
 
 def test_one_setting_per_category_and_key(conn):
@@ -287,6 +306,11 @@ def test_vocabulary_column_accepts_each_value_and_rejects_others(conn, tenant, q
                 "update generated_assets set freepik_image_id = 'task-1',"
                 " freepik_image_kind = 'task' where id = :id"
             ),
+            {"id": row_id},
+        )
+    if column == "measurement_period":  # 2024-01-01, a Monday and the 1st, dates every period
+        conn.execute(
+            text("update content_analytics set performance_date = '2024-01-01' where id = :id"),
             {"id": row_id},
         )
     # names come from VOCABULARY_COLUMNS, values are bound

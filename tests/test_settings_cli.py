@@ -76,8 +76,9 @@ def _row(engine, category: str, key: str):
         )
 
 
-def _refused(result, reason: str) -> None:
-    assert result.exit_code == 1, result.output
+def _refused(result, reason: str, code: int = 1) -> None:
+    """One `Refused:` line on stderr: code 1 for a refusal, 2 for a bad value."""
+    assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Refused: "), result.stderr
     assert reason in lines[0]
@@ -112,11 +113,29 @@ def test_an_invalid_price_is_refused_in_one_line_and_not_written(cli, engine) ->
     key = _name("test.model-")
     _refused(
         cli("set", "pricing", key, '{"per_image": -1}'),
-        f"pricing/{key}: per_image: Input should be greater than or equal to 0",
+        f"pricing/{key}: per_image: must be 0 or more",
+        2,
     )
-    _refused(cli("set", "pricing", key, "{per_image: 1}"), "is not valid JSON")
-    _refused(cli("set", "pricing", key, "1", "--type", "integer"), "pricing settings are json")
+    _refused(cli("set", "pricing", key, "{per_image: 1}"), "is not valid JSON", 2)
+    _refused(cli("set", "pricing", key, "1", "--type", "integer"), "pricing settings are json", 2)
     assert _row(engine, "pricing", key) is None
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        # what float arithmetic on a stored amount makes: refused by its decimals, in words
+        ("7.361000000000001", "has more than 6 decimal places (7.361000000000001)"),
+        ("100000000", "must be below 100,000,000"),
+    ],
+)
+def test_a_budget_says_which_limit_it_breaks(cli, engine, amount, reason) -> None:
+    before = _row(engine, "budgets", "default.daily")
+    _refused(
+        cli("set", "budgets", "default.daily", f'{{"daily_budget_usd": {amount}}}'),
+        f"budgets/default.daily: daily_budget_usd: {reason}",
+    )
+    assert _row(engine, "budgets", "default.daily") == before
 
 
 def test_an_unknown_type_is_a_usage_error(cli) -> None:
@@ -129,7 +148,7 @@ def test_a_bad_placement_override_is_refused_with_the_stage_s_message(cli, engin
     with pytest.raises(PlacementSettingError) as at_run_time:
         with_overrides({"tiktok.photo": value})
 
-    _refused(cli("set", "placements", "tiktok.photo", json.dumps(value)), str(at_run_time.value))
+    _refused(cli("set", "placements", "tiktok.photo", json.dumps(value)), str(at_run_time.value), 2)
     assert _row(engine, "placements", "tiktok.photo") is None
 
 
@@ -164,7 +183,9 @@ def test_typed_values_and_delete(cli, engine, written) -> None:
     assert cli("set", "features", key, "10", "--type", "integer").exit_code == 0
     assert cli("set", "features", key, "12").exit_code == 0  # stays an integer
     assert _row(engine, "features", key)["setting_value"] == 12
-    _refused(cli("set", "features", key, "twelve"), f"features/{key}: the value is not an integer")
+    _refused(
+        cli("set", "features", key, "twelve"), f"features/{key}: the value is not an integer", 2
+    )
 
     assert cli("delete", "features", key).exit_code == 0
     assert _row(engine, "features", key) is None
@@ -195,7 +216,7 @@ def test_a_secret_is_encrypted_masked_and_revealed_only_on_request(
     assert MASK in shown[-1].stdout
     shown.append(cli("list"))
     shown.append(cli("set", "secrets", key, " "))  # a failed set
-    _refused(shown[-1], f"secrets/{key}: a secret must be a non-empty string")
+    _refused(shown[-1], f"secrets/{key}: a secret must be a non-empty string", 2)
     other_key = Fernet.generate_key().decode()
     shown.append(cli("get", "secrets", key, "--reveal", secret=other_key))
     _refused(shown[-1], f"secrets/{key} cannot be decrypted with SOCIALPIPE_SECRET_KEY")

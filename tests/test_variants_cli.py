@@ -22,7 +22,7 @@ def test_render_prints_every_rendition_as_json(tmp_path) -> None:
         app, ["render", str(image), "--platform", "x", "--out", str(tmp_path / "out"), "--json"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [(r["placement"], r["format"]) for r in rows] == [("post", "jpeg"), ("post", "webp")]
     for row in rows:
         assert set(row) == FIELDS
@@ -48,7 +48,7 @@ def test_render_keeps_the_zones_of_a_zones_file(tmp_path) -> None:
     args = ["render", str(image), "--platform", "instagram", "--zones", str(zones)]
     result = runner.invoke(app, [*args, "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    story = next(r for r in json.loads(result.output) if r["placement"] == "story")
+    story = next(r for r in json.loads(result.stdout) if r["placement"] == "story")
     with Image.open(story["path"]) as written:
         pixels = np.asarray(written.convert("RGB"))
     for zone in SQUARE_TEMPLATE:
@@ -82,13 +82,13 @@ def test_errors_are_clear_and_exit_non_zero(tmp_path) -> None:
     Image.fromarray(natural_image(200, 200)).save(buffer, "JPEG")
     broken.write_bytes(buffer.getvalue()[:900])
     corrupt = runner.invoke(app, ["render", str(broken), "--platform", "x", "--out", out])
-    assert corrupt.exit_code == 1 and "broken.jpg" in corrupt.output
+    assert corrupt.exit_code == 2 and "broken.jpg" in corrupt.output
     assert "corrupt or truncated JPEG" in corrupt.output
 
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
     result = runner.invoke(app, ["render", str(empty), "--platform", "x", "--out", out])
-    assert result.exit_code == 1 and "empty file" in result.output
+    assert result.exit_code == 2 and "empty file" in result.output
 
     zones = tmp_path / "zones.json"
     zones.write_text('[{"name": "logo", "x": 1}]')
@@ -101,3 +101,16 @@ def test_errors_are_clear_and_exit_non_zero(tmp_path) -> None:
         app, ["render", str(tmp_path / "nope.png"), "--platform", "x", "--out", out]
     )
     assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_without_zones_it_warns_that_crops_may_cut_text(tmp_path) -> None:
+    image = tmp_path / "photo.jpg"
+    image.write_bytes(encoded(natural_image(800, 600, seed=8), "JPEG", quality=90))
+    out = ["--platform", "x", "--out", str(tmp_path / "out"), "--json"]
+    bare = runner.invoke(app, ["render", str(image), *out])
+    assert bare.exit_code == 0
+    assert "no --zones" in bare.stderr and "may cut" in bare.stderr
+    zones = tmp_path / "zones.json"
+    zones.write_text('[{"name": "headline", "x": 100, "y": 100, "width": 400, "height": 120}]')
+    kept = runner.invoke(app, ["render", str(image), *out, "--zones", str(zones)])
+    assert kept.exit_code == 0 and "no --zones" not in kept.stderr

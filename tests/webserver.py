@@ -135,16 +135,18 @@ def running_webserver(
     *,
     workspace: Path = REPO_ROOT / "workspace.yaml",
     timeout: float = 60.0,
+    home: Path | None = None,
 ) -> Iterator[Webserver]:
     """A webserver serving ``workspace``, ready (all locations loaded); stopped on exit.
 
-    ``env`` is added to this process's environment; DAGSTER_HOME is always a new
-    temporary directory.
+    ``env`` is added to this process's environment; DAGSTER_HOME is ``home`` (an
+    instance that already holds runs), else a new temporary directory.
     """
     with tempfile.TemporaryDirectory(prefix="socialpipe-webserver-") as tmp:
-        home = Path(tmp) / "dagster_home"
-        home.mkdir()
-        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+        if home is None:
+            home = Path(tmp) / "dagster_home"
+            home.mkdir()
+            (home / "dagster.yaml").write_text(DAGSTER_YAML)
         log_path = Path(tmp) / "webserver.log"
         port = free_port()
         command = [

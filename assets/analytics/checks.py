@@ -6,8 +6,6 @@ check: it takes seconds to import). Run on its own, outside a partitioned run, a
 validates the latest partition (yesterday).
 """
 
-from collections.abc import Sequence
-
 import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
@@ -24,17 +22,31 @@ from sqlalchemy import text
 from assets.analytics.expectations import Validation, validate, with_derived_columns
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
+from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile, reconcile_metrics
 from assets.analytics.runner import Window, partition_frame
 from resources.database import DatabaseResource
-from resources.sql_files import sql
+from resources.metrics_source import MetricsSourceResource
+
+# Dagster's run tags for one partition and for a range of them
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 
 def check_window(
     context: AssetCheckExecutionContext, partitions_def: DailyPartitionsDefinition
 ) -> Window:
-    op_context = context.op_execution_context
-    if op_context.has_partition_key or op_context.has_partition_key_range:
-        return as_window(op_context.partition_time_window)
+    """The run's day or range of days, read from its tags: a run of checks alone (the
+    UI's "execute checks", `socialpipe analytics check`) has no partitioned asset for
+    Dagster to take a partitions definition from, so its own time window is not set."""
+    tags = context.op_execution_context.run.tags
+    first = tags.get(RANGE_START_TAG) or tags.get(PARTITION_TAG)
+    last = tags.get(RANGE_END_TAG) or tags.get(PARTITION_TAG)
+    if first and last:
+        return Window(
+            partitions_def.time_window_for_partition_key(first).start,
+            partitions_def.time_window_for_partition_key(last).end,
+        )
     return as_window(partitions_def.get_last_partition_window())
 
 
@@ -165,71 +177,71 @@ def content_analytics_check(
     return _check
 
 
-USAGE_KEY = ["organization_id", "usage_date", "api_provider"]
-# stored value vs recomputed: exact counts; rounding allowance where the model rounds
-USAGE_TOLERANCES = {
-    "total_requests": 0,
-    "successful_requests": 0,
-    "failed_requests": 0,
-    "total_cost": 1e-9,
-    "total_tokens": 0,
-    "total_images_generated": 0,
-    "average_response_time_ms": 0.5,
-    "error_rate": 0.00005,
-}
-
-
-def reconcile_usage(stored: pd.DataFrame, recomputed: pd.DataFrame) -> pd.DataFrame:
-    """Stored summaries beside a recomputation: `presence` and one `<column>_difference` each."""
-    stored = stored.astype({"organization_id": str, "usage_date": str})
-    recomputed = recomputed.astype({"organization_id": str, "usage_date": str})
-    merged = stored.merge(
-        recomputed, on=USAGE_KEY, how="outer", suffixes=("", "_recomputed"), indicator="presence"
-    )
-    merged["presence"] = merged["presence"].astype(str)
-    for column in USAGE_TOLERANCES:
-        merged[f"{column}_difference"] = (
-            pd.to_numeric(merged[column]) - pd.to_numeric(merged[f"{column}_recomputed"])
-        ).abs()
-    return merged
-
-
-def reconciliation_expectations() -> Sequence[Expectation]:
-    return (
-        # "left_only": a stored summary api_usage no longer supports; "right_only": usage
-        # with no summary (a late row, a day not yet materialized)
-        Expectation(
-            "expect_column_values_to_be_in_set", {"column": "presence", "value_set": ["both"]}
-        ),
-        *(
-            Expectation(
-                "expect_column_values_to_be_between",
-                {"column": f"{column}_difference", "min_value": 0, "max_value": tolerance},
-            )
-            for column, tolerance in USAGE_TOLERANCES.items()
-        ),
-    )
-
-
-def usage_reconciliation_check(
-    model: Model, partitions_def: DailyPartitionsDefinition, *, blocking: bool
+def reconciliation_check(
+    model: Model, partitions_def: DailyPartitionsDefinition
 ) -> AssetChecksDefinition:
+    """`reconciles_with_<source>`: the window's stored rows against a second, plain
+    recomputation from the raw tables (assets.analytics.reconcile), and the columns
+    that must never be null. Blocking: a wrong table stops what reads it."""
+    source = model.reconcile_source
+
     @asset_check(
         asset=AssetKey(model.name),
-        name="reconciles_with_api_usage",
-        blocking=blocking,
-        description="Recomputes the window's usage from api_usage (independently of the "
-        "model's SQL) and expects every stored summary to match it, and none to be missing.",
+        name=f"reconciles_with_{source}",
+        blocking=True,
+        description=f"Recomputes the window's {model.target_table} rows from {source} "
+        f"(sql/analytics/recompute_{model.name}.sql, written apart from the model) and "
+        "expects every stored row to equal it exactly, none missing, none extra, and no "
+        f"nulls in {', '.join(model.not_null)}.",
     )
     def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
-        window = check_window(context, partitions_def)
+        window = check_window(context, partitions_def) if model.partitioned else None
         with database.get_engine().connect() as conn:
-            stored = partition_frame(conn, model, window)
-            recomputed = pd.read_sql(
-                sql("analytics/recompute_daily_usage"), conn, params=window.parameters()
-            )
-        merged = reconcile_usage(stored, recomputed)
-        validation = validate(merged, reconciliation_expectations(), "usage_reconciliation")
-        return check_result(validation, window)
+            result = reconcile(conn, model, window, model.not_null)
+        shown = window.widened_to(model.period) if window else None
+        return reconciliation_result(result, shown, model.unique_key)
+
+    return _check
+
+
+def reconciliation_result(
+    result: Reconciliation, window: Window | None, key: tuple[str, ...]
+) -> AssetCheckResult:
+    return AssetCheckResult(
+        passed=result.success,
+        severity=AssetCheckSeverity.ERROR,
+        description=result.describe(),
+        metadata={
+            "window": str(window) if window else "all rows",
+            "rows_stored": result.rows_stored,
+            "rows_recomputed": result.rows_recomputed,
+            "differences": len(result.differences),
+            "nulls": MetadataValue.json(result.nulls),
+            "first_differences": MetadataValue.md(result.markdown(key)),
+        },
+    )
+
+
+def metrics_reconciliation_check(
+    asset_key: AssetKey, partitions_def: DailyPartitionsDefinition
+) -> AssetChecksDefinition:
+    @asset_check(
+        asset=asset_key,
+        name="reconciles_with_platform_metrics",
+        blocking=True,
+        description="Reads the window's export files again and expects every stored daily "
+        "row of a post they hold to carry the file's counts, with rates recomputed from "
+        "them; an image a file names that has no row is missing. No nulls in keys or counts.",
+    )
+    def _check(
+        context: AssetCheckExecutionContext,
+        database: DatabaseResource,
+        metrics_source: MetricsSourceResource,
+    ) -> AssetCheckResult:
+        window = check_window(context, partitions_def)
+        batch = metrics_source.read(window)
+        with database.get_engine().connect() as conn:
+            result = reconcile_metrics(conn, batch, window)
+        return reconciliation_result(result, window, METRICS_KEY)
 
     return _check

@@ -27,13 +27,16 @@ from dagster import (
     DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
+    RunRequest,
+    ScheduleEvaluationContext,
     TimeWindowPartitionMapping,
     asset,
-    build_schedule_from_partitioned_job,
     define_asset_job,
+    schedule,
 )
 
 from assets.analytics import checks
+from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
 from assets.analytics.ingest import IngestResult, ingest_metrics
 from assets.analytics.models import (
     MODELS_DIR,
@@ -44,7 +47,13 @@ from assets.analytics.models import (
     load_models,
     resolve_dependencies,
 )
-from assets.analytics.partitions import as_window, daily_partitions
+from assets.analytics.partitions import (
+    DEFAULT_RECOMPUTE_DAYS,
+    RECOMPUTE_DAYS_VARIABLE,
+    as_window,
+    daily_partitions,
+    trailing_days,
+)
 from assets.analytics.reports import markdown_table, records_table
 from assets.analytics.runner import ModelRun, run_model
 from resources.database import DatabaseResource
@@ -245,9 +254,7 @@ def build_analytics(
         for m in models
     ]
     reconciliations = [
-        checks.usage_reconciliation_check(m, partitions_def, blocking=bool(readers.get(m.name)))
-        for m in models
-        if m.target_table == "daily_usage_summaries"
+        checks.reconciliation_check(m, partitions_def) for m in models if m.reconcile_source
     ]
     return Analytics(
         models=models,
@@ -262,6 +269,7 @@ def build_analytics(
             checks.content_analytics_check(
                 CONTENT_ANALYTICS, partitions_def, blocking=bool(readers.get("content_analytics"))
             ),
+            checks.metrics_reconciliation_check(CONTENT_ANALYTICS, partitions_def),
             *model_checks,
             *reconciliations,
         ],
@@ -278,13 +286,24 @@ analytics_daily = define_asset_job(
     "platform metrics, usage summaries, brand compliance, weekly rollups, template "
     "performance, with their checks.",
 )
-analytics_daily_schedule = build_schedule_from_partitioned_job(
-    analytics_daily,
+
+
+@schedule(
     name="analytics_daily_schedule",
-    description="Yesterday's analytics, every day at 01:00 UTC.",
-    hour_of_day=1,
-    minute_of_hour=0,
+    job=analytics_daily,
+    cron_schedule="0 1 * * *",
+    execution_timezone="UTC",
+    description="Every day at 01:00 UTC, the trailing days up to yesterday "
+    f"(${RECOMPUTE_DAYS_VARIABLE}, default {DEFAULT_RECOMPUTE_DAYS}) as one run: late data "
+    "of the last days is picked up without anyone asking.",
 )
+def analytics_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+    first, last = trailing_days(context.scheduled_execution_time.date(), ANALYTICS.partitions_def)
+    return RunRequest(
+        run_key=f"analytics_daily:{first}..{last}",
+        tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
+    )
+
 
 analytics_assets = ANALYTICS.assets
 analytics_checks = ANALYTICS.checks

@@ -27,7 +27,17 @@ SCHEMA_DIR = SQL_DIR / "schema"
 PARTITION_PARAMETERS = frozenset({"partition_start", "partition_end"})
 WRITE_MODES = ("replace_partition", "update")
 REQUIRED_KEYS = ("description", "target_table", "write", "unique_key", "expectations")
-OPTIONAL_KEYS = ("partition_column", "scope", "lookback_days", "derived_columns")
+OPTIONAL_KEYS = (
+    "partition_column",
+    "scope",
+    "lookback_days",
+    "derived_columns",
+    "period",
+    "columns",
+    "reconcile",
+)
+# a calendar-period model writes whole periods: its window is widened to them
+PERIODS = ("week", "month")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 EXPECTATION = re.compile(r"^expect_[a-z0-9_]+$")
 CREATE_TABLE = re.compile(
@@ -83,6 +93,12 @@ class Model:
     derived_columns: Mapping[str, str] = field(default_factory=dict)  # pandas eval, for checks
     expectations: tuple[Expectation, ...] = ()
     code_version: str = ""
+    period: str | None = None  # "week" | "month": rows are whole calendar periods
+    column_docs: Mapping[str, str] = field(default_factory=dict)  # column -> its meaning
+    # the raw table its reconciliation check recomputes it from, and the columns that
+    # must never be null (sql/analytics/recompute_<name>.sql)
+    reconcile_source: str | None = None
+    not_null: tuple[str, ...] = ()
 
     @property
     def partitioned(self) -> bool:
@@ -269,6 +285,11 @@ def _model(
         for k, v in derived.items()
     ):
         raise ModelError(yml_path, "derived_columns must map new column names to expressions")
+    period = config.get("period")
+    if period is not None and (period not in PERIODS or config["write"] != "replace_partition"):
+        raise ModelError(
+            yml_path, f"period must be one of {', '.join(PERIODS)}, on a replace_partition model"
+        )
     return Model(
         name=name,
         sql_path=sql_path,
@@ -286,7 +307,43 @@ def _model(
         derived_columns=derived,
         expectations=_expectations(yml_path, config["expectations"]),
         code_version=hashlib.sha256((text + yml_path.read_text()).encode()).hexdigest()[:16],
+        period=period,
+        column_docs=_column_docs(yml_path, config.get("columns"), columns),
+        **_reconcile(yml_path, config.get("reconcile"), columns, tables),
     )
+
+
+def _reconcile(path: Path, settings: object, columns: tuple[str, ...], tables) -> dict:
+    """`reconcile: {source: <table>, not_null: [columns]}` in the yml."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict) or set(settings) - {"source", "not_null"}:
+        raise ModelError(path, "reconcile must be {source: <table>, not_null: [columns]}")
+    source = settings.get("source")
+    if source not in tables:
+        raise ModelError(path, f"reconcile.source {source!r} is not created in sql/schema/")
+    not_null = _identifiers(path, "reconcile.not_null", settings.get("not_null") or [])
+    unknown = [name for name in not_null if name not in columns]
+    if unknown:
+        raise ModelError(path, f"reconcile.not_null: not returned: {', '.join(unknown)}")
+    return {"reconcile_source": source, "not_null": not_null}
+
+
+def _column_docs(path: Path, docs: object, columns: tuple[str, ...]) -> dict[str, str]:
+    """`columns:` in the yml: one sentence per column the select returns, no more, no less."""
+    if docs is None:
+        return {}
+    if not isinstance(docs, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in docs.items()
+    ):
+        raise ModelError(path, "columns must map each returned column to a sentence")
+    missing = [name for name in columns if name not in docs]
+    unknown = [name for name in docs if name not in columns]
+    if missing or unknown:
+        problems = [f"undocumented: {', '.join(missing)}"] if missing else []
+        problems += [f"not returned: {', '.join(unknown)}"] if unknown else []
+        raise ModelError(path, f"columns: {'; '.join(problems)}")
+    return {name: " ".join(docs[name].split()) for name in columns}
 
 
 def _expectations(path: Path, entries: object) -> tuple[Expectation, ...]:

@@ -96,6 +96,20 @@ class Window:
     def parameters(self) -> dict[str, datetime]:
         return {"partition_start": self.start, "partition_end": self.end}
 
+    def widened_to(self, period: str | None) -> "Window":
+        """The whole calendar periods ("week": ISO Monday..Sunday, "month") the window
+        touches; itself when ``period`` is None."""
+        if period is None:
+            return self
+        last = self.end_day - timedelta(days=1)
+        if period == "week":
+            first = self.first_day - timedelta(days=self.first_day.weekday())
+            after = last + timedelta(days=7 - last.weekday())
+        else:
+            first = self.first_day.replace(day=1)
+            after = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return Window.days(first, after - timedelta(days=1))
+
     def __str__(self) -> str:
         last = self.end_day - timedelta(days=1)
         if last == self.first_day:
@@ -156,6 +170,8 @@ def run_model(
     """Write the model's rows for ``window`` (None for an update model), in one transaction."""
     if model.partitioned and window is None:
         raise ValueError(f"model {model.name} is partitioned: give it a window")
+    if window is not None:
+        window = window.widened_to(model.period)
     started = time.perf_counter()
     target = target_table(model)
     with engine.begin() as conn:
@@ -262,15 +278,19 @@ def _update(conn: Connection, model: Model, target: TableClause) -> int:
     return conn.execute(statement).rowcount
 
 
-def partition_frame(conn: Connection, model: Model, window: Window | None) -> pd.DataFrame:
+def partition_frame(
+    conn: Connection, model: Model, window: Window | None, *, coerce_float: bool = True
+) -> pd.DataFrame:
     """The target rows the model owns in ``window`` (all of them for an update model)."""
+    if window is not None:
+        window = window.widened_to(model.period)
     target = target_table(model)
     query = (
         select(*(target.c[name] for name in model.columns))
         .where(owned_rows(model, target))
         .order_by(*(target.c[key] for key in model.unique_key))
     )
-    return pd.read_sql(query, conn, params=bounds(window))
+    return pd.read_sql(query, conn, params=bounds(window), coerce_float=coerce_float)
 
 
 def preview_frame(conn: Connection, model: Model, window: Window | None, rows: int) -> pd.DataFrame:

@@ -69,7 +69,8 @@ class BrandKit(BaseModel):
     secondary_font: ResolvedFont
     logo: LogoInfo | None
     enforcement_level: Literal["strict", "moderate", "lenient"] = "moderate"
-    minimum_compliance_score: float = 70.0
+    # a percentage, as brand_profiles' check constraint has it; NaN and ±inf are no score
+    minimum_compliance_score: float = Field(default=70.0, ge=0, le=100, allow_inf_nan=False)
     brand_voice_tone: str | None = None
     warnings: tuple[str, ...] = ()
 

@@ -6,7 +6,6 @@ an https URL, fetched only from a public address, without redirects, size-capped
 Bare hex strings are accepted as ``color_palette`` entries.
 """
 
-import json
 import socket
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,6 +21,7 @@ from assets.brand_kits import (
     is_public_address,
     load_brand_kit,
 )
+from resources.input_files import InputFileError, parse_json, read_text_file
 
 # sql/schema/0002_tables.sql
 PROFILE_COLUMNS = (
@@ -43,15 +43,18 @@ PROFILE_COLUMNS = (
     "updated_at",
 )
 FETCH_TIMEOUT_S = 15
+MAX_KIT_BYTES = 1024 * 1024
 
 
 def read_profile(path: Path) -> dict:
     """The file's brand_profiles row; BrandKitError naming the file when it is not one."""
     name = path.stem
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as error:
+        text = read_text_file(path, max_bytes=MAX_KIT_BYTES)
+        data = parse_json(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except InputFileError as error:
+        raise BrandKitError(name, str(path), str(error).removeprefix(f"{path}: ")) from None
+    except (ValueError, RecursionError, yaml.YAMLError) as error:
         raise BrandKitError(name, str(path), f"not readable as JSON or YAML: {error}") from None
     if not isinstance(data, Mapping):
         raise BrandKitError(name, str(path), "must hold an object of brand_profiles columns")
@@ -83,6 +86,19 @@ def fetch_logo(url: str) -> bytes:
     return bytes(data)
 
 
+def read_local_logo(path: str) -> bytes:
+    """A logo named by a local path, with the caps a stored logo has: a regular file
+    (never a device, pipe or directory), at most MAX_LOGO_BYTES (pixels: decode_logo)."""
+    local = Path(path)
+    if not local.is_file():
+        raise ValueError("not a regular file")
+    with local.open("rb") as handle:
+        data = handle.read(MAX_LOGO_BYTES + 1)
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValueError(f"more than {MAX_LOGO_BYTES:,} bytes")
+    return data
+
+
 def kit_from_file(path: Path) -> BrandKit:
     """A validated BrandKit from ``path``; BrandKitError saying what is wrong."""
     profile = read_profile(path)
@@ -99,7 +115,7 @@ def kit_from_file(path: Path) -> BrandKit:
     return load_brand_kit(
         profile,
         assets,
-        lambda key: Path(key).read_bytes(),
+        read_local_logo,
         fetch_url=fetch_logo,
         require_logo=False,
     )

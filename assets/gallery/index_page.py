@@ -13,6 +13,7 @@ from assets.gallery.common import image, page, verdict_badge
 from assets.gallery.links import MediaLinks
 from assets.gallery.markup import Markup, el
 from assets.gallery.model import Asset, Request, Variant, passing_and_scored
+from resources.wording import plural
 
 # a request's life, in the order a reader follows it (the schema's closed list)
 STATUS_ORDER = (
@@ -98,8 +99,8 @@ def _card(request: Request, links: MediaLinks, root: Path) -> Markup:
     approvals = Counter(a.status for a in request.approvals)
     counts = [
         ", ".join(request.platforms) or "no platforms",
-        f"{len(request.assets)} images",
-        f"{request.variant_count} variants",
+        plural(len(request.assets), "image"),
+        plural(request.variant_count, "variant"),
     ]
     if approvals:
         counts.append("approvals: " + ", ".join(f"{s} {n}" for s, n in approvals.most_common()))

@@ -2,9 +2,12 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import Connection
 
+from assets.generation.currency import CATEGORY as EXCHANGE_RATES
+from assets.generation.currency import rate_table
 from assets.generation.pricing import Price, price_list
 from assets.generation.types import PaletteColor
 from assets.placements import Placement, primary_placement
@@ -21,6 +24,7 @@ class RequestContext:
     templates: dict[str, Mapping]  # platform → content_templates row
     prices: dict[str, Price]
     budgets: dict[str, Mapping]
+    exchange_rates: dict[tuple[str, str], Decimal]
     # the placements file with system_settings overrides: what compliance judges by
     placements: tuple[Placement, ...]
 
@@ -74,5 +78,6 @@ def load_context(conn: Connection, request_id: object) -> RequestContext:
         templates={row["platform"]: row for row in templates},
         prices=price_list(_settings(conn, "pricing").items()),
         budgets=_settings(conn, "budgets"),
+        exchange_rates=rate_table(_settings(conn, EXCHANGE_RATES).items()),
         placements=configured,
     )

@@ -4,6 +4,7 @@ Thin on purpose: each asset reads, calls the plain functions beside it, and
 reports what happened in its metadata.
 """
 
+from datetime import UTC, datetime
 from functools import partial
 
 from dagster import (
@@ -17,12 +18,14 @@ from dagster import (
 from pydantic import Field
 
 from assets.generation import kit_audit
+from assets.generation.claims import stamp_claims
 from assets.generation.contact_sheet import contact_sheet
 from assets.generation.process import GenerationServices, RequestOutcome, process_request
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
+from resources.wording import plural
 
 KIT_GROUP = "brand_kits"
 GENERATION_GROUP = "generation"
@@ -127,14 +130,19 @@ def generated_assets(
     # with the engine, the provider can read its API key from system_settings secrets
     provider_for = partial(image_provider.provider_for, engine=engine)
     services = GenerationServices(engine, store, provider_for)
+    run_id, started_at = context.run.run_id, datetime.now(UTC)
+    # the requests this run was launched for now name it: if it dies, they are released
+    stamp_claims(engine, config.request_ids, run_id)
     outcomes: list[RequestOutcome] = []
     for request_id in config.request_ids:
-        outcome = process_request(services, request_id, force=config.force)
+        outcome = process_request(
+            services, request_id, force=config.force, run_id=run_id, run_started_at=started_at
+        )
         log = context.log.warning if outcome.status == "failed" else context.log.info
         log(
             f"request {request_id}: {outcome.status}"
             + (f" — {outcome.reason}" if outcome.reason else "")
-            + f" ({len(outcome.images)} images, {outcome.cost} USD)"
+            + f" ({plural(len(outcome.images), 'image')}, {outcome.cost} USD)"
         )
         for warning in outcome.warnings:
             context.log.warning(f"request {request_id}: {warning}")

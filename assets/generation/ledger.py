@@ -7,7 +7,11 @@ check of a concurrent run must see it.
 Budgets (system_settings category "budgets", README "System settings"): a daily and a
 monthly limit per organization (UTC day and month), the organization's own
 `daily_budget_usd` / `monthly_budget_usd` first, else the defaults; `alerts` says at
-which share of a limit generation warns and at which it stops.
+which share of a limit generation warns and at which it stops. Budgets are in the
+organization's currency (`organizations.settings.currency`, default USD): spend and
+prices in another currency are converted with a rate from system_settings
+(assets/generation/currency.py), and the conversion is recorded on the call's
+api_usage row; a call priced in a currency with no rate is refused before it is made.
 """
 
 import json
@@ -17,6 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import Engine
 
+from assets.generation.currency import Conversion, conversion
 from assets.generation.pricing import Price, cost_of, price_for
 from assets.generation.types import ApiCall, BudgetExceededError, BudgetGuard
 from resources.sql_files import sql
@@ -69,6 +74,8 @@ class UsageLedger:
         content_request_id: object | None,
         prices: Mapping[str, Price],
         budgets: list[Budget],
+        currency: str = "USD",
+        rates: Mapping[tuple[str, str], Decimal] | None = None,
     ) -> None:
         self.engine = engine
         self.organization_id = organization_id
@@ -76,12 +83,17 @@ class UsageLedger:
         self.content_request_id = content_request_id
         self.prices = prices
         self.budgets = budgets
+        self.currency = currency  # the organization's: budgets are in it
+        self.rates = dict(rates or {})
+        self.conversions: dict[str, Conversion] = {}  # the rate each guard decided with
         self.cost = Decimal(0)
         self.calls = 0
         self.warnings: list[str] = []
 
     def record(self, call: ApiCall) -> None:
         cost, currency = cost_of(call, self.prices)
+        decided = self.conversions.get(currency) if currency != self.currency else None
+        exchange = {"exchange_rate": decided.as_dict()} if decided and cost else {}
         with self.engine.begin() as conn:
             conn.execute(
                 sql("generation/insert_api_usage"),
@@ -93,7 +105,12 @@ class UsageLedger:
                     "endpoint": call.endpoint,
                     "method": call.method,
                     "request_parameters": json.dumps(
-                        {**call.request_parameters, "model": call.model, "error": call.error}
+                        {
+                            **call.request_parameters,
+                            "model": call.model,
+                            "error": call.error,
+                            **exchange,
+                        }
                     ),
                     "response_status": call.status,
                     "response_time_ms": max(0, int(call.latency_ms)),
@@ -107,13 +124,20 @@ class UsageLedger:
         self.calls += 1
 
     def spent_this(self, period: str) -> Decimal:
+        """Spend this UTC day or month in the organization's currency: each currency's
+        sum converted apart, never added as it stands."""
         with self.engine.connect() as conn:
-            return Decimal(
-                conn.execute(
-                    sql("generation/spend_this_period"),
-                    {"organization_id": self.organization_id, "period": period},
-                ).scalar_one()
-            )
+            rows = conn.execute(
+                sql("generation/spend_this_period"),
+                {"organization_id": self.organization_id, "period": period},
+            ).all()
+        return sum(
+            (
+                Decimal(spent) * conversion(self.rates, currency, self.currency).rate
+                for currency, spent in rows
+            ),
+            Decimal(0),
+        )
 
     def guard(self, provider: str, model: str | None) -> BudgetGuard:
         """A check to run before each billable call of `provider`/`model`."""
@@ -122,9 +146,12 @@ class UsageLedger:
             price = price_for(self.prices, provider, model)
             if price.per_image == 0:
                 return
-            estimate = price.per_image * images
+            # refused here, before the call, when the price's currency has no rate
+            converted = conversion(self.rates, price.currency, self.currency)
+            self.conversions[price.currency] = converted
+            estimate = price.per_image * images * converted.rate
             for budget in self.budgets:
-                self._check(budget, self.spent_this(budget.period), estimate, price.currency)
+                self._check(budget, self.spent_this(budget.period), estimate, self.currency)
 
         return check
 

@@ -19,6 +19,11 @@ class RequestInputError(GenerationError):
 
 def check_request(request: Mapping) -> list[str]:
     """Raise for a request that cannot be generated; return warnings for one that can."""
+    if not request["requester_is_active_member"]:
+        raise RequestInputError(
+            f"requested_by {request['requested_by']} is not an active member of the "
+            "organization: nothing is generated for a requester who cannot be held to it"
+        )
     brief = (request.get("content_brief") or "").strip()
     if not brief:
         raise RequestInputError("content_brief is empty: the generator needs a brief")
@@ -26,6 +31,7 @@ def check_request(request: Mapping) -> list[str]:
         raise RequestInputError(
             f"content_brief is {len(brief):,} characters; the limit is {MAX_BRIEF_CHARS:,}"
         )
+    _check_style(request.get("style_preferences") or {})
     if not request.get("target_platforms"):
         raise RequestInputError("target_platforms is empty: name at least one platform")
     for platform in request["target_platforms"]:
@@ -35,6 +41,32 @@ def check_request(request: Mapping) -> list[str]:
     if due is not None and due < datetime.now(UTC):
         warnings.append(f"due date {due:%Y-%m-%d %H:%M} UTC is in the past")
     return warnings
+
+
+# style_preferences keys the pipeline reads, and the type each must have
+STYLE_TEXT_KEYS = ("style", "mood", "cta", "call_to_action")
+MAX_STYLE_TEXT_CHARS = 300
+
+
+def _check_style(style: object) -> None:
+    if not isinstance(style, Mapping):
+        raise RequestInputError("style_preferences must be an object")
+    for key in STYLE_TEXT_KEYS:
+        value = style.get(key)
+        if value is not None and not isinstance(value, str):
+            raise RequestInputError(
+                f"style_preferences.{key} must be text, got {type(value).__name__}"
+            )
+        if isinstance(value, str) and len(value) > MAX_STYLE_TEXT_CHARS:
+            raise RequestInputError(
+                f"style_preferences.{key} is {len(value):,} characters; "
+                f"the limit is {MAX_STYLE_TEXT_CHARS}"
+            )
+    count = style.get("num_images", 1)
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise RequestInputError(
+            f"style_preferences.num_images must be a whole number, got {count!r:.40}"
+        )
 
 
 def placement_of(platform: str) -> Placement:

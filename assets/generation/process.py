@@ -12,6 +12,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from PIL import Image
@@ -20,7 +21,9 @@ from sqlalchemy import Connection, Engine
 from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
 from assets.generation import planning
+from assets.generation.claims import request_lock
 from assets.generation.context import RequestContext, load_context
+from assets.generation.currency import organization_currency
 from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
 from assets.placements import Placement, primary_placement
@@ -65,13 +68,43 @@ class GenerationServices:
 
 
 def process_request(
-    services: GenerationServices, request_id: str, *, force: bool = False
+    services: GenerationServices,
+    request_id: str,
+    *,
+    force: bool = False,
+    run_id: str | None = None,
+    run_started_at: datetime | None = None,
 ) -> RequestOutcome:
-    """Generate one request; `force` regenerates one that is already past generation."""
+    """Generate one request; `force` regenerates one that is already past generation.
+
+    The request's lock (claims.py) is held from the check that takes it until its rows
+    are recorded: a second run skips it, saying so, and never pays for it twice.
+    `run_id` names the run in the request's claim; `run_started_at` (a forced run's
+    start) leaves alone a request another run regenerated since.
+    """
+    with request_lock(services.engine, request_id) as held:
+        if not held:
+            return RequestOutcome(request_id, "skipped", "another run is generating it right now")
+        return _process_locked(services, request_id, force, run_id, run_started_at)
+
+
+def _process_locked(
+    services: GenerationServices,
+    request_id: str,
+    force: bool,
+    run_id: str | None,
+    run_started_at: datetime | None,
+) -> RequestOutcome:
     engine, store = services.engine, services.store
     with engine.begin() as conn:
         taken = conn.execute(
-            sql("generation/start_processing"), {"request_id": request_id, "force": force}
+            sql("generation/start_processing"),
+            {
+                "request_id": request_id,
+                "force": force,
+                "run_id": run_id,
+                "run_started_at": run_started_at or datetime.now(UTC),
+            },
         ).first()
         if taken is None:
             return RequestOutcome(request_id, "skipped", _why_skipped(conn, request_id, force))
@@ -96,6 +129,8 @@ def process_request(
             content_request_id=request_id,
             prices=context.prices,
             budgets=budgets_for(context.organization_settings, context.budgets),
+            currency=organization_currency(context.organization_settings),
+            rates=context.exchange_rates,
         )
         outcome.warnings = planning.check_request(context.request)
         rows = _generate(services, context, ledger, outcome)
@@ -323,8 +358,8 @@ def _why_skipped(conn: Connection, request_id: str, force: bool) -> str:
     ).scalar()
     if status is None:
         return "no such request"
-    if status == "processing":
-        return "another run is processing it"
+    if force and status not in ("draft", "cancelled"):
+        return "another run regenerated it after this run began"
     hint = "" if force or status in ("draft", "cancelled") else " (re-run with force to regenerate)"
     return f"status is {status}{hint}"
 

@@ -45,6 +45,9 @@ def request_texts(request: Mapping, *, default_cta: str = DEFAULT_CTA) -> dict[s
         except ValueError:
             style = {}
     cta = style.get("cta") or style.get("call_to_action") if isinstance(style, Mapping) else None
+    # a template preview may pass any JSON: only text is drawn (requests are checked
+    # before generation, assets/generation/planning.py)
+    cta = cta if isinstance(cta, str) else None
     return {
         "headline": request.get("title") or "",
         "body": request.get("description") or request.get("content_brief") or "",

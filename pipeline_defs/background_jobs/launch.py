@@ -5,12 +5,13 @@
 - rerender_variants   → content_processing limited to asset_variants, for the named
   requests and/or generated assets, force=true by default.
 - recompute_analytics → analytics_daily over start..end as one run (the single-run
-  backfill the UI launches for a range; the same tags as `socialpipe analytics run`).
+  backfill the UI launches for a range; the same tags as `socialpipe analytics run`),
+  limited to the named `assets` (and their checks) when the job names some.
 """
 
 from datetime import date
 
-from dagster import RunRequest
+from dagster import AssetKey, RunRequest
 
 from assets.analytics import definitions as analytics
 from assets.variants.definitions import asset_variants
@@ -78,6 +79,7 @@ def run_request_for(job: ClaimedJob) -> RunRequest:
         return RunRequest(
             run_key=job.run_key,
             job_name=analytics.JOB_NAME,
+            asset_selection=[AssetKey(name) for name in spec.analytics_assets] or None,
             tags={
                 **tags,
                 RANGE_START_TAG: spec.first_day.isoformat(),

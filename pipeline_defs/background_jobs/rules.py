@@ -8,6 +8,7 @@ attempt with `settle`.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -52,9 +53,28 @@ class RerenderVariantsParameters(_Parameters):
         return self
 
 
+@lru_cache(maxsize=1)
+def analytics_asset_names() -> frozenset[str]:
+    """The analytics assets a recompute_analytics job may name (the models and the
+    platform metrics' content_analytics)."""
+    from assets.analytics.models import load_models
+
+    return frozenset({"content_analytics", *(model.name for model in load_models())})
+
+
 class RecomputeAnalyticsParameters(_Parameters):
     start: date
     end: date
+    # only these analytics assets (and their checks); empty: all of them
+    assets: list[str] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _known_assets(self) -> "RecomputeAnalyticsParameters":
+        unknown = sorted(set(self.assets) - analytics_asset_names())
+        if unknown:
+            known = ", ".join(sorted(analytics_asset_names()))
+            raise ValueError(f"unknown analytics asset(s) {', '.join(unknown)}; one of: {known}")
+        return self
 
     @model_validator(mode="after")
     def _is_a_range(self) -> "RecomputeAnalyticsParameters":
@@ -76,6 +96,7 @@ class JobSpec:
     force: bool = False
     first_day: date | None = None
     last_day: date | None = None
+    analytics_assets: tuple[str, ...] = ()  # empty: every analytics asset
 
 
 def _unique(ids: list[UUID]) -> tuple[str, ...]:
@@ -146,7 +167,12 @@ def _recompute(
             raise InvalidJob(
                 f"parameters.end {parameters.end} is after the last complete day {latest}"
             )
-    return JobSpec(RECOMPUTE_ANALYTICS, first_day=parameters.start, last_day=parameters.end)
+    return JobSpec(
+        RECOMPUTE_ANALYTICS,
+        first_day=parameters.start,
+        last_day=parameters.end,
+        analytics_assets=tuple(dict.fromkeys(parameters.assets)),
+    )
 
 
 def ownership_problem(

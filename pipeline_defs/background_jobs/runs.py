@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from resources.wording import plural
+
 # the tags that tie a queued row to its runs (set by the queue sensor)
 JOB_ID_TAG = "socialpipe/background_job_id"
 ATTEMPT_TAG = "socialpipe/background_job_attempt"
@@ -164,7 +166,7 @@ def run_label(facts: RunFacts, parameters: Mapping[str, Any]) -> str:
     """A short job_name for the UI's lists: the job and what it covered."""
     detail = ""
     if parameters.get("request_ids"):
-        detail = f"{len(parameters['request_ids'])} request(s)"
+        detail = plural(len(parameters["request_ids"]), "request")
     elif parameters.get("asset_ids"):
         detail = f"{len(parameters['asset_ids'])} asset(s)"
     elif "partition_range" in parameters:

@@ -32,6 +32,7 @@ from sqlalchemy import Engine
 
 from assets.analytics.definitions import analytics_daily
 from pipeline_defs.background_jobs.facts import mirror_dagster_run
+from pipeline_defs.background_jobs.late_data_sensor import analytics_late_data_sensor
 from pipeline_defs.background_jobs.launch import analytics_days, run_request_for
 from pipeline_defs.background_jobs.queue import ClaimedJob, claim_jobs, stale_attempts
 from pipeline_defs.background_jobs.rules import RetryPolicy
@@ -161,6 +162,7 @@ def background_job_queue_sensor(
 
 background_job_sensors = [
     background_job_queue_sensor,
+    analytics_late_data_sensor,
     background_job_run_started,
     background_job_run_succeeded,
     background_job_run_failed,

@@ -1,4 +1,8 @@
-"""The `socialpipe` command line: one sub-command group per concern."""
+"""The `socialpipe` command line: one sub-command group per concern.
+
+Every module here imports only typer and rich at the top: each command imports what it
+needs when it runs, so that `--help` answers at once (benchmarks/cli_startup.py).
+"""
 
 import sys
 
@@ -7,9 +11,11 @@ import typer
 from pipeline_defs.cli import (
     analytics,
     approvals,
+    collector,
     compliance,
     db,
     demo,
+    dev,
     gallery,
     jobs,
     requests,
@@ -32,15 +38,18 @@ app.add_typer(compliance.app, name="compliance")
 app.add_typer(variants.app, name="variants")
 app.add_typer(analytics.app, name="analytics")
 app.command("demo")(demo.demo)
+app.command("dev")(dev.dev)
 app.add_typer(settings.app, name="settings")
 app.add_typer(gallery.app, name="gallery")
 app.add_typer(jobs.app, name="jobs")
 
 
 def main() -> None:
-    """The `socialpipe` entry point: the app, with the embedded server's refusal as one line."""
+    """The `socialpipe` command (pyproject.toml [project.scripts], `python -m`), with the
+    embedded server's refusal of an old data directory as one line."""
     from resources.embedded_postgres import IncompatibleDataDirectory
 
+    collector.while_loading()
     try:
         app(prog_name="socialpipe")
     except IncompatibleDataDirectory as err:

@@ -3,22 +3,24 @@
 `socialpipe analytics run --start 2026-01-01 --end 2026-03-31` materializes those days
 as ONE run (the single-run backfill the Dagster UI launches for a range): each model
 deletes the range and inserts it again with one statement, then the checks validate
-the range. With DAGSTER_HOME set the run appears in the UI; otherwise it leaves no trace.
+the range. The run is recorded in the local Dagster instance (pipeline_defs/cli/instance.py),
+so `make dev` shows it and the partitions it filled.
 """
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from pipeline_defs.cli import collector
+from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(
     help="Daily analytics: usage, brand compliance, engagement.", no_args_is_help=True
 )
-console = Console()
+console = stdout_console()
 
 # Dagster's run tags for a partition range: one run over all the range's partitions
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -52,9 +54,9 @@ class RunReport:
 
 
 def _instance():
-    from dagster import DagsterInstance
+    from pipeline_defs.cli.instance import local_instance
 
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    return local_instance()
 
 
 def analytics_job(resources: dict | None = None):
@@ -95,12 +97,34 @@ def run_days(
     """
     from dagster import AssetKey
 
+    selection = [AssetKey(name) for name in assets] if assets else None
+    return _execute(analytics_job(resources), first, last, resources, instance, selection)
+
+
+def check_days(
+    first: date, last: date, *, resources: dict | None = None, instance=None
+) -> RunReport:
+    """Run only the analytics checks over ``first`` .. ``last`` (nothing is written):
+    what the UI's "execute checks" does, for a range of days."""
+    from assets.analytics import definitions as analytics
+
+    check_keys = {key for checks in analytics.analytics_checks for key in checks.check_keys}
+    job = analytics_job(resources).get_subset(
+        asset_selection=set(), asset_check_selection=check_keys
+    )
+    return _execute(job, first, last, resources, instance)
+
+
+def _execute(
+    job, first: date, last: date, resources: dict | None, instance, asset_selection=None
+) -> RunReport:
     from pipeline_defs.cli.requests import mirror_cli_run
     from resources.database import DatabaseResource
 
     instance = instance or _instance()
-    result = analytics_job(resources).execute_in_process(
-        asset_selection=[AssetKey(name) for name in assets] if assets else None,
+    collector.loaded()
+    result = job.execute_in_process(
+        asset_selection=asset_selection,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,
@@ -219,6 +243,24 @@ def run(
     _check_range(first, last)
     _check_assets(assets)
     report = run_days(first, last, assets=assets or None)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), default=str, indent=2))
+    else:
+        _print(report)
+    if not report.success or report.failed_checks:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def check(
+    start: str = typer.Option(..., "--start", help="First day to check (YYYY-MM-DD, UTC)."),
+    end: str = typer.Option(..., "--end", help="Last day to check, included."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Run only the analytics checks (expectations, reconciliations) over a range of days."""
+    first, last = _day(start, "--start"), _day(end, "--end")
+    _check_range(first, last)
+    report = check_days(first, last)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), default=str, indent=2))
     else:

@@ -7,24 +7,24 @@ decision prints why, exits 1 and changes nothing.
 
 import json
 import uuid
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Connection
 
-from assets.approvals.decisions import Refused, decide
-from assets.approvals.store import ConcurrentChange
-from pipeline_defs.cli.output import refuse
-from resources.database import DatabaseResource
-from resources.sql_files import sql
-from resources.tenancy import tenant_connection
+from pipeline_defs.cli.ids import resolve_id, short_id
+from pipeline_defs.cli.output import refuse, stdout_console
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 app = typer.Typer(help="Content approvals: list them, decide them.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
-def _user_id(conn: Connection, email: str) -> uuid.UUID:
+def _user_id(conn: "Connection", email: str) -> uuid.UUID:
+    from resources.sql_files import sql
+
     row = conn.execute(sql("approvals/user_by_email"), {"email": email.strip()}).first()
     if row is None:
         raise refuse(f"there is no user with email {email!r}")
@@ -42,6 +42,9 @@ def list_approvals(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List approvals: pending first, oldest first."""
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         user_id = _user_id(conn, user) if user else None
         rows = [
@@ -56,16 +59,17 @@ def list_approvals(
         return
     table = Table(title=f"{len(rows)} approval(s)")
     for column in ("approval id", "organization", "request", "step", "approver", "status", "due"):
-        table.add_column(column, overflow="fold")
+        # an id cut in two could not be copied: the short one (`decide` takes it) stays whole
+        table.add_column(column, overflow="fold", no_wrap=column == "approval id")
     for row in rows:
         approver = row["approver"] or "(auto)"
         if row["delegated_to"]:
             approver += f" → {row['delegated_to']}"
         due = row["due_at"].strftime("%Y-%m-%d %H:%M") if row["due_at"] else ""
         table.add_row(
-            str(row["id"]),
+            short_id(row["id"]),
             row["organization"],
-            f"{row['request_title'][:40]} ({row['request_status']})",
+            f"{row['request_title']} ({row['request_status']})",
             f"{row['step_number']} {row['step_name'] or ''}",
             approver,
             row["status"],
@@ -76,7 +80,9 @@ def list_approvals(
 
 @app.command("decide")
 def decide_approval(
-    approval_id: str = typer.Argument(..., help="The approval's id (see `approvals list`)."),
+    approval_id: str = typer.Argument(
+        ..., metavar="ID", help="The approval's id, or its first characters (`approvals list`)."
+    ),
     approve: bool = typer.Option(False, "--approve", help="Approve."),
     reject: bool = typer.Option(False, "--reject", help="Reject: the request is rejected."),
     request_changes: bool = typer.Option(
@@ -103,16 +109,16 @@ def decide_approval(
         raise typer.BadParameter(
             "give exactly one of --approve, --reject, --request-changes, --delegate EMAIL"
         )
-    try:
-        approval = uuid.UUID(approval_id)
-    except ValueError:
-        raise typer.BadParameter(f"{approval_id!r} is not an approval id (a UUID)") from None
+    from assets.approvals.decisions import Refused, decide
+    from assets.approvals.store import ConcurrentChange
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+    from resources.tenancy import tenant_connection
 
     engine = DatabaseResource().get_engine()
     with engine.connect() as conn:
-        head = conn.execute(sql("approvals/approval_head"), {"approval_id": approval}).first()
-        if head is None:
-            raise refuse(f"there is no approval {approval}")
+        approval = resolve_id(conn, approval_id, "approvals/approval_ids_in_range", "approval")
+        head = conn.execute(sql("approvals/approval_head"), {"approval_id": approval}).one()
         actor = _user_id(conn, as_)
         delegate_id = _user_id(conn, delegate) if delegate else None
     try:

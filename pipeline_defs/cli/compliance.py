@@ -10,20 +10,20 @@ import json
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from assets.brand_kits import BrandKit, BrandKitError, load_brand_kit
-from assets.compliance.images import ImageRefusedError, load_image
-from assets.compliance.kit_file import kit_from_file
-from assets.compliance.results import ComplianceResult
-from assets.compliance.scorer import score
-from assets.placements import Placement, all_placements, primary_placement
+from pipeline_defs.cli.output import stdout_console
+
+if TYPE_CHECKING:
+    from assets.brand_kits import BrandKit
+    from assets.compliance.results import ComplianceResult
+    from assets.placements import Placement
 
 app = typer.Typer(help="Brand compliance of images.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 FAILING = ("needs_review", "rejected")
 
@@ -36,8 +36,9 @@ def compliance() -> None:
 # ---- the brand kit ------------------------------------------------------------------------
 
 
-def kit_from_database(reference: str) -> BrandKit:
+def kit_from_database(reference: str) -> "BrandKit":
     """The brand profile with this id (or this name) and its brand assets, from the database."""
+    from assets.brand_kits import load_brand_kit
     from resources.database import DatabaseResource
     from resources.image_store import ImageStoreResource
     from resources.sql_files import sql
@@ -50,9 +51,15 @@ def kit_from_database(reference: str) -> BrandKit:
         except ValueError:
             rows = conn.execute(sql("compliance/brand_profiles_named"), {"name": reference})
         profiles = rows.mappings().all()
-        if len(profiles) != 1:
-            found = "no brand profile" if not profiles else f"{len(profiles)} brand profiles"
-            raise typer.BadParameter(f"{found} matches {reference!r}; give its id")
+        if not profiles:
+            names = conn.execute(sql("compliance/brand_profile_names")).scalars().all()
+            raise typer.BadParameter(
+                f"no brand profile matches {reference!r}; known: {', '.join(names) or 'none'}"
+            )
+        if len(profiles) > 1:
+            raise typer.BadParameter(
+                f"{len(profiles)} brand profiles are named {reference!r}; give its id"
+            )
         assets = conn.execute(
             sql("generation/load_brand_assets"), {"brand_profile_id": profiles[0]["id"]}
         )
@@ -66,8 +73,10 @@ def kit_from_database(reference: str) -> BrandKit:
 
 def resolve_placement(
     platform: str | None, placement: str | None, size: tuple[int, int], hint: str | None
-) -> tuple[Placement | None, str]:
+) -> "tuple[Placement | None, str]":
     """The placement to check against, and how it was chosen."""
+    from assets.placements import all_placements, primary_placement
+
     known = all_placements()
     if placement and "." in placement and not platform:
         platform, placement = placement.split(".", 1)
@@ -111,7 +120,7 @@ def _mark(passed: bool | None) -> str:
     return {True: "[green]✓ pass[/]", False: "[red]✗ fail[/]", None: "[dim]– n/a[/]"}[passed]
 
 
-def print_result(result: ComplianceResult, image: Path, how: str) -> None:
+def print_result(result: "ComplianceResult", image: Path, how: str) -> None:
     colour = {"passed": "green", "passed_with_warnings": "yellow"}.get(result.status, "red")
     info = result.image
     console.print(
@@ -172,6 +181,12 @@ def check(
 ) -> None:
     """Score IMAGE against a brand kit: palette, logo, text contrast, platform fit, safe
     zones, fonts. Exits 0 when it passes, 1 when it needs review or is rejected."""
+    from assets.brand_kits import BrandKitError
+    from assets.compliance.images import ImageRefusedError, load_image
+    from assets.compliance.kit_file import kit_from_file
+    from assets.compliance.scorer import score
+    from resources.input_files import InputFileError, read_json_file
+
     if (brand_profile is None) == (brand_kit is None):
         raise typer.BadParameter("give exactly one of --brand-profile or --brand-kit")
     for path in (image, brand_kit, render_metadata):
@@ -181,7 +196,10 @@ def check(
         loaded = load_image(image)
     except ImageRefusedError as error:
         raise typer.BadParameter(f"{image}: {error}") from None
-    metadata = json.loads(render_metadata.read_text()) if render_metadata else None
+    try:
+        metadata = read_json_file(render_metadata) if render_metadata else None
+    except InputFileError as error:
+        raise typer.BadParameter(f"--render-metadata {error}") from None
     if isinstance(metadata, Mapping) and isinstance(metadata.get("render"), Mapping):
         metadata = metadata["render"]  # a whole generation_parameters document
     try:

@@ -1,14 +1,11 @@
 """`socialpipe db …`: the database in use, its migrations, the embedded server."""
 
 import typer
-from rich.console import Console
 
-from resources.database_url import database_url, redact
-from resources.embedded_postgres import stop_embedded_server
-from resources.migrations import upgrade as upgrade_schema
+from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(help="The application database.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 @app.command()
@@ -16,6 +13,8 @@ def url(
     show_password: bool = typer.Option(False, help="Print the password instead of ***."),
 ) -> None:
     """Print the database URL in use (DATABASE_URL, or the embedded server's)."""
+    from resources.database_url import database_url, redact
+
     resolved = database_url()
     typer.echo(resolved if show_password else redact(resolved))
 
@@ -23,6 +22,9 @@ def url(
 @app.command()
 def upgrade() -> None:
     """Apply pending schema migrations (a no-op when the schema is current)."""
+    from resources.database_url import database_url
+    from resources.migrations import upgrade as upgrade_schema
+
     before, after = upgrade_schema(database_url())
     if before == after:
         console.print(f"schema already at revision [bold]{after}[/]; nothing to apply")
@@ -33,6 +35,8 @@ def upgrade() -> None:
 @app.command()
 def stop() -> None:
     """Stop the embedded PostgreSQL server (data stays under .data/)."""
+    from resources.embedded_postgres import stop_embedded_server
+
     if stop_embedded_server():
         console.print("embedded PostgreSQL stopped")
     else:

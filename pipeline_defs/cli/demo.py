@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
@@ -24,18 +24,19 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from assets.gallery import GalleryBuild
-from assets.gallery.model import passing_and_scored
+from pipeline_defs.cli import collector
 from pipeline_defs.cli.analytics import RunReport, backfill_demo
 from pipeline_defs.cli.gallery import build_default
+from pipeline_defs.cli.instance import dagster_home
+from pipeline_defs.cli.output import stdout_console
 from pipeline_defs.cli.requests import pending_batches, run_generation, run_job
 from pipeline_defs.cli.seed import load_demo, print_counts
-from pipeline_defs.jobs import PROCESSING_JOB_NAME
-from resources.database import DatabaseResource
-from resources.database_url import database_url, redact
-from resources.sql_files import sql
+from resources.wording import plural
 
-console = Console()
+if TYPE_CHECKING:
+    from assets.gallery import GalleryBuild
+
+console = stdout_console()
 BATCH_SIZE = 10
 PASS_RATE_LABEL = "compliance pass rate\n(passed + passed_with_warnings) / scored"
 
@@ -69,11 +70,17 @@ def _one_run(progress: Progress, description: str) -> Iterator[None]:
 
 
 def _state() -> dict:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         return dict(conn.execute(sql("generation/demo_progress")).mappings().one())
 
 
 def _made_since(since: datetime) -> dict:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         row = conn.execute(sql("generation/demo_made_since"), {"since": since}).mappings().one()
         return dict(row)
@@ -82,8 +89,8 @@ def _made_since(since: datetime) -> dict:
 def _generate_pending(progress: Progress, total: int) -> tuple[float, list[str]]:
     cost, sheets = 0.0, []
     task = progress.add_task(f"generating {total} requests", total=total)
-    for batch in pending_batches(BATCH_SIZE):
-        _, metadata = run_generation(batch)
+    for run_id, batch in pending_batches(BATCH_SIZE):
+        _, metadata = run_generation(batch, run_id=run_id)
         cost += metadata.get("cost_usd", 0.0)
         if "contact_sheet" in metadata:
             sheets.append(str(metadata["contact_sheet"]))
@@ -97,13 +104,15 @@ def _listed(counts: dict | None) -> str:
 
 def pass_rate(images_by_verdict: dict | None) -> str:
     """Passed or passed with warnings, as a share of the images that have been scored."""
+    from assets.gallery.model import passing_and_scored
+
     passing, scored = passing_and_scored(images_by_verdict or {})
     if not scored:
         return "no scored images yet"
     return f"{100 * passing / scored:.1f}% ({passing} of {scored})"
 
 
-def _try(step: Callable[[], GalleryBuild]) -> tuple[GalleryBuild | None, str | None]:
+def _try(step: "Callable[[], GalleryBuild]") -> "tuple[GalleryBuild | None, str | None]":
     # the gallery is a view of the run: its failure is reported, not allowed to hide the summary
     try:
         return step(), None
@@ -117,7 +126,7 @@ def _summary(
     analytics: RunReport | None,
     cost: float,
     sheets: list[str],
-    gallery: GalleryBuild | None,
+    gallery: "GalleryBuild | None",
 ) -> Table:
     summary = Table(title="demo summary", show_header=False)
     summary.add_column("what")
@@ -140,20 +149,29 @@ def _summary(
             f"{len(analytics.checks)} checks, {failed} failed",
         )
     summary.add_row("provider cost of this run", f"{cost:.4f} USD")
-    for sheet in sheets:
-        summary.add_row("contact sheet", sheet)
+    if sheets:
+        summary.add_row("contact sheets", f"{plural(len(sheets), 'sheet')} (folder below)")
     if gallery is not None:
         summary.add_row(
             "gallery",
-            f"{gallery.pages} request pages, {gallery.written} files updated "
-            f"in {gallery.seconds:.1f} s",
+            f"{plural(gallery.pages, 'request page')}, {plural(gallery.written, 'file')} "
+            f"updated in {gallery.seconds:.1f} s",
         )
     return summary
+
+
+def _print_whole(label: str, value: object) -> None:
+    # outside the table and never wrapped, so that terminals can open the path
+    console.print(Text(f"{label}{value}"), soft_wrap=True)
 
 
 def demo() -> None:
     """Start the database, migrate, load the demo data, run the pipeline over it and build
     the HTML gallery."""
+    from pipeline_defs.jobs import INPUT_AUDIT_JOB_NAME, PROCESSING_JOB_NAME
+    from resources.database_url import database_url, redact
+
+    collector.loaded()  # a long command: its garbage is collected as it goes
     started = time.perf_counter()
     url = database_url()
     console.print(f"database: {redact(url)}")
@@ -164,6 +182,8 @@ def demo() -> None:
     before = _state()
     cost, sheets = 0.0, []
     with _progress() as progress:
+        with _one_run(progress, "brand kits and the request queue audited"):
+            run_job(INPUT_AUDIT_JOB_NAME, {})
         if before["submitted"]:
             cost, sheets = _generate_pending(progress, before["submitted"])
         # whatever an earlier, interrupted demo left unscored, unrendered or unrouted
@@ -177,12 +197,15 @@ def demo() -> None:
     state = _state()
     made = _made_since(before["observed_at"])
     console.print(_summary(state, made, analytics, cost, sheets, gallery))
+    if sheets:
+        # a folder or a bucket URL: the sheets all sit beside each other
+        _print_whole("contact sheets: ", sheets[0].rsplit("/", 1)[0])
     if gallery is not None:
-        # printed whole, outside the table, so that terminals can open them
-        console.print(Text(f"gallery: {gallery.index.as_uri()}"), soft_wrap=True)
-        console.print(Text(f"         {gallery.index}"), soft_wrap=True)
+        _print_whole("gallery: ", gallery.index.as_uri())
+        _print_whole("         ", gallery.index)
     else:
         console.print(Text(f"gallery not built: {gallery_error}", style="red"), soft_wrap=True)
+    _print_whole("Dagster UI: `make dev` shows these runs; DAGSTER_HOME=", dagster_home())
     console.print(f"done in {time.perf_counter() - started:.1f} s")
     if gallery is None:
         raise typer.Exit(code=1)

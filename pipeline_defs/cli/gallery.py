@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from resources.wording import plural
+
 if TYPE_CHECKING:
     from assets.gallery import GalleryBuild
 
@@ -67,7 +69,7 @@ def build(
         raise typer.Exit(code=2)
     result = build_default(out, org)
     typer.echo(
-        f"{result.pages} request pages, {result.written} files written, "
+        f"{plural(result.pages, 'request page')}, {plural(result.written, 'file')} written, "
         f"{result.removed} removed, in {result.seconds:.2f} s",
         err=True,
     )

@@ -10,23 +10,21 @@ which is off by default. A refusal prints one line, exits 1 and changes nothing.
 import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from string import hexdigits
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Connection, Engine
 
-from pipeline_defs.cli.output import errors, refuse
-from resources.database import DatabaseResource
-from resources.sql_files import sql
+from pipeline_defs.cli.ids import expand_short_ids, resolve_id, short_id
+from pipeline_defs.cli.output import errors, refuse, stdout_console
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 app = typer.Typer(help="Background jobs: list, show, queue and cancel them.", no_args_is_help=True)
-console = Console()
-SHORT_ID_CHARS = 8
+console = stdout_console()
 MAX_ERROR_SHOWN = 60
 QUEUE_SENSOR = "background_job_queue_sensor"
 # the table's defaults (sql/schema/0002_tables.sql), shown in --help
@@ -42,32 +40,29 @@ class Status(StrEnum):
     cancelled = "cancelled"
 
 
-def _engine() -> Engine:
+def _engine() -> "Engine":
+    from resources.database import DatabaseResource
+
     return DatabaseResource().get_engine()
 
 
-def _organization_id(conn: Connection, slug: str) -> UUID:
+def _organization_id(conn: "Connection", slug: str) -> UUID:
+    from resources.sql_files import sql
+
     row = conn.execute(sql("background_jobs/organization_by_slug"), {"slug": slug}).first()
     if row is None:
         raise refuse(f"there is no organization with slug {slug!r}")
     return row.id
 
 
-def _job_id(conn: Connection, given: str) -> UUID:
+def _job_id(conn: "Connection", given: str) -> UUID:
     """The job a full id or the start of one names (`jobs list` shows the first 8)."""
-    digits = given.strip().lower().replace("-", "")
-    if not digits or len(digits) > 32 or any(c not in hexdigits for c in digits):
-        raise refuse(f"{given!r} is not a job id (a UUID, or the start of one)")
-    bounds = {"low": UUID(digits.ljust(32, "0")), "high": UUID(digits.ljust(32, "f"))}
-    ids = conn.execute(sql("background_jobs/job_ids_in_range"), bounds).scalars().all()
-    if not ids:
-        raise refuse(f"there is no background job {given}")
-    if len(ids) > 1:
-        raise refuse(f"{given!r} starts several job ids; give more of it")
-    return ids[0]
+    return resolve_id(conn, given, "background_jobs/job_ids_in_range", "job")
 
 
-def _rows(conn: Connection, **filters: Any) -> list[dict[str, Any]]:
+def _rows(conn: "Connection", **filters: Any) -> list[dict[str, Any]]:
+    from resources.sql_files import sql
+
     params = {"id": None, "status": None, "job_type": None, "organization_id": None, "limit": 1}
     result = conn.execute(sql("background_jobs/list_jobs"), {**params, **filters})
     return [dict(row) for row in result.mappings()]
@@ -130,7 +125,7 @@ def list_command(
         table.add_column(column, overflow="fold", no_wrap=column in ("id", "status"))
     for row in rows:
         table.add_row(
-            str(row["id"])[:SHORT_ID_CHARS],
+            short_id(row["id"]),
             row["job_type"],
             row["job_name"] or "",
             row["status"],
@@ -177,10 +172,16 @@ def queue_command(
     ),
     org: str = typer.Option(..., "--org", metavar="SLUG", help="The organization it is for."),
     requests: list[str] | None = typer.Option(
-        None, "--request", metavar="ID", help="A content request; repeat for several."
+        None,
+        "--request",
+        metavar="ID",
+        help="A content request (its id or first characters); repeat for several.",
     ),
     assets: list[str] | None = typer.Option(
-        None, "--asset", metavar="ID", help="A generated asset (rerender_variants); repeat."
+        None,
+        "--asset",
+        metavar="ID",
+        help="A generated asset (id or first characters; rerender_variants); repeat.",
     ),
     start: str | None = typer.Option(
         None, "--start", metavar="DATE", help="First day, YYYY-MM-DD (recompute_analytics)."
@@ -214,8 +215,13 @@ def queue_command(
     from pipeline_defs.cli import jobs_queue
 
     engine = _engine()
+    # the short ids the tables show; full ids go to the queue's own checks as given
+    requests = expand_short_ids(
+        engine, requests or [], "generation/request_ids_in_range", "request"
+    )
+    assets = expand_short_ids(engine, assets or [], "generation/asset_ids_in_range", "asset")
     try:
-        parameters = jobs_queue.parameters_from(requests or [], assets or [], start, end, force)
+        parameters = jobs_queue.parameters_from(requests, assets, start, end, force)
         scheduled_for = jobs_queue.scheduled_time(at)
         with engine.connect() as conn:
             organization_id = _organization_id(conn, org)
@@ -246,6 +252,8 @@ def cancel_command(
     job_id: str = typer.Argument(..., metavar="ID", help="A job id, or its first characters."),
 ) -> None:
     """Cancel a queued job before the queue sensor claims it."""
+    from resources.sql_files import sql
+
     with _engine().begin() as conn:
         job = _job_id(conn, job_id)
         # locked: the sensor cannot claim it between the look and the update

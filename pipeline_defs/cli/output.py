@@ -4,7 +4,18 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+# wide enough for any table the commands print: in a pipe nothing is cut or folded
+PIPE_WIDTH = 100_000
+
 errors = Console(stderr=True)
+
+
+def stdout_console() -> Console:
+    """The console for a command's output: a terminal's width when stdout is one;
+    otherwise (a pipe, a file) tables print whole, as wide as their widest row, so that
+    `grep`, `cut` and `less -S` see every value uncut and every id on one line."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPE_WIDTH)
 
 
 def refuse(reason: object) -> typer.Exit:

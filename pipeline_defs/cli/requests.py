@@ -1,8 +1,6 @@
 """`socialpipe requests …`: run the content_generation job in-process, for scripts and tests."""
 
 import json
-import os
-import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -10,22 +8,23 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from resources.database import DatabaseResource
-from resources.sql_files import sql
+from pipeline_defs.cli import collector
+from pipeline_defs.cli.ids import resolve_ids, short_id
+from pipeline_defs.cli.output import stdout_console
+from resources.wording import plural
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance
     from sqlalchemy import Engine
 
 app = typer.Typer(help="Content requests.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 def _instance():
-    from dagster import DagsterInstance
+    from pipeline_defs.cli.instance import local_instance
 
-    # runs show up in the UI when DAGSTER_HOME is set; otherwise they leave no trace
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    return local_instance()
 
 
 def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -> None:
@@ -45,17 +44,30 @@ def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -
         )
 
 
-def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
-    """Run a job of the code location in-process; (success, metadata per asset)."""
-    # imported here so that `socialpipe db …` does not pay for loading the pipeline
-    from pipeline_defs.definitions import defs
+def run_job(
+    job_name: str, run_config: dict, *, run_id: str | None = None, instance=None
+) -> tuple[bool, dict[str, dict]]:
+    """Run a content job (input_audit, content_generation, content_processing)
+    in-process; (success, metadata per asset).
 
-    instance = _instance()
-    result = defs.resolve_job_def(job_name).execute_in_process(
+    `run_id`: the id the run gets (claims name it before it exists). The run is tagged
+    with this process, so that the next run can tell when it was killed."""
+    # imported here so that `socialpipe db …` does not pay for loading the pipeline, and
+    # only the content stages: the analytics' pandas and GX are no part of these runs
+    from pipeline_defs.content import content_defs
+    from pipeline_defs.recovery import process_tags
+    from resources.database import DatabaseResource
+
+    instance = instance or _instance()
+    job = content_defs.resolve_job_def(job_name)
+    collector.loaded()
+    result = job.execute_in_process(
         # the CLI prints its own summary; the run's event log stays for the UI
         run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         instance=instance,
         raise_on_error=False,
+        run_id=run_id,
+        tags=process_tags(),
     )
     mirror_cli_run(DatabaseResource().get_engine(), instance, result.run_id)
     metadata = {}
@@ -67,24 +79,55 @@ def run_job(job_name: str, run_config: dict) -> tuple[bool, dict[str, dict]]:
     return result.success, metadata
 
 
-def run_generation(request_ids: list[str], *, force: bool = False) -> tuple[bool, dict]:
+def run_generation(
+    request_ids: list[str], *, force: bool = False, run_id: str | None = None, instance=None
+) -> tuple[bool, dict]:
     """Generate and score requests; (success, the generated_assets metadata)."""
     from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
 
-    ok, metadata = run_job(GENERATION_JOB_NAME, generation_run_config(request_ids, force=force))
+    ok, metadata = run_job(
+        GENERATION_JOB_NAME,
+        generation_run_config(request_ids, force=force),
+        run_id=run_id,
+        instance=instance,
+    )
     return ok, metadata.get("generated_assets", {})
 
 
 def pending_batches(batch_size: int):
-    """Claim waiting requests batch by batch (marking them queued), most urgent first."""
+    """Claim waiting requests batch by batch (marking them queued), most urgent first;
+    yields (the id of the run to process them, their ids): the claim names that run."""
+    import uuid
+
     from pipeline_defs.sensors import RequestQueueResource, claim_batch
+    from resources.database import DatabaseResource
 
     database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
-    while claimed := claim_batch(database, queue):
-        yield [request_id for request_id, _ in claimed]
+    while True:
+        # Dagster's run ids are UUIDs; this one exists in the claim before the run does
+        run_id = str(uuid.uuid4())
+        claimed = claim_batch(database, queue, run_id=run_id)
+        if not claimed:
+            return
+        yield run_id, [request_id for request_id, _ in claimed]
+
+
+def recover_first(instance) -> None:
+    """Finish what dead runs left before starting (pipeline_defs/recovery.py)."""
+    from pipeline_defs.recovery import recover
+    from resources.database import DatabaseResource
+    from resources.image_store import ImageStoreResource
+
+    recovery = recover(DatabaseResource().get_engine(), instance, ImageStoreResource().get_store())
+    notes = Console(stderr=True)
+    for line in recovery.lines():
+        notes.print(f"recovered: {line}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _summary(request_ids: list[str], since: datetime) -> list[dict]:
+    from resources.database import DatabaseResource
+    from resources.sql_files import sql
+
     with DatabaseResource().get_engine().connect() as conn:
         rows = conn.execute(
             sql("generation/request_summary"), {"request_ids": request_ids, "since": since}
@@ -93,12 +136,13 @@ def _summary(request_ids: list[str], since: datetime) -> list[dict]:
 
 
 def _print(rows: list[dict]) -> None:
-    table = Table(title=f"{len(rows)} request(s)")
-    for column in ("request", "status", "images", "calls", "cost USD", "reason"):
+    table = Table(title=plural(len(rows), "request"))
+    for column in ("id", "request", "status", "images", "calls", "cost USD", "reason"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            row["title"][:40],
+            short_id(row["id"]),
+            row["title"],
             row["status"],
             str(row["images"]),
             str(row["calls"]),
@@ -111,9 +155,14 @@ def _print(rows: list[dict]) -> None:
 @app.command()
 def process(
     pending: bool = typer.Option(
-        False, "--pending", help="Claim and process every submitted request."
+        False,
+        "--pending",
+        help="Claim and process every submitted request, then finish every stage any "
+        "request still lacks (scoring, variants, approval routing).",
     ),
-    ids: list[str] = typer.Option([], "--id", help="A request id; repeat for several."),
+    ids: list[str] = typer.Option(
+        [], "--id", help="A request id, or its first characters; repeat for several."
+    ),
     force: bool = typer.Option(False, help="With --id: regenerate requests already generated."),
     batch_size: int = typer.Option(10, min=1, help="With --pending: requests per run."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -121,17 +170,25 @@ def process(
     """Run content_generation in-process over pending requests or the ones named."""
     if pending == bool(ids):
         raise typer.BadParameter("give either --pending or one or more --id")
-    for request_id in ids:
-        try:
-            uuid.UUID(request_id)
-        except ValueError as error:
-            raise typer.BadParameter(f"{request_id!r} is not a request id (a UUID)") from error
+    if ids:
+        from resources.database import DatabaseResource
+
+        engine = DatabaseResource().get_engine()
+        ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
     since = datetime.now(UTC)
+    instance = _instance()
+    recover_first(instance)
     processed, all_ok = [], True
-    for batch in pending_batches(batch_size) if pending else [ids]:
-        ok, _ = run_generation(batch, force=force)
+    for run_id, batch in pending_batches(batch_size) if pending else [(None, ids)]:
+        ok, _ = run_generation(batch, force=force, run_id=run_id, instance=instance)
         all_ok &= ok
         processed += batch
+    if pending:
+        # every stage a request still lacks: unscored images, missing variants, routing
+        from pipeline_defs.jobs import PROCESSING_JOB_NAME
+
+        ok, _ = run_job(PROCESSING_JOB_NAME, {}, instance=instance)
+        all_ok &= ok
     rows = _summary(processed, since)
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))

@@ -3,22 +3,23 @@
 import time
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from resources.database import pipeline_engine
-from resources.database_url import database_url
-from resources.migrations import upgrade as upgrade_schema
-from resources.paths import data_dir
+from pipeline_defs.cli import collector
+from pipeline_defs.cli.output import stdout_console
 
 app = typer.Typer(help="Load data sets.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 def load_demo(url: str) -> dict[str, int]:
     """Migrate, then load the demo tenants (idempotent); return rows per table."""
     from pipeline_defs.demo_data import load_demo_data
+    from resources.database import pipeline_engine
+    from resources.migrations import upgrade as upgrade_schema
+    from resources.paths import data_dir
 
+    collector.loaded()  # loading makes a lot of garbage: collect it as it goes
     upgrade_schema(url)
     return load_demo_data(pipeline_engine(url), data_dir() / "media")
 
@@ -35,6 +36,8 @@ def print_counts(counts: dict[str, int], title: str) -> None:
 @app.command()
 def demo() -> None:
     """Load the demo tenants: organizations, brands, templates, requests, 90 days of usage."""
+    from resources.database_url import database_url
+
     started = time.perf_counter()
     counts = load_demo(database_url())
     print_counts(counts, f"demo data loaded in {time.perf_counter() - started:.1f} s")

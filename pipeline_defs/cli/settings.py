@@ -11,24 +11,17 @@ import json
 import sys
 from datetime import UTC
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from pipeline_defs.cli.output import refuse
-from resources.database import DatabaseResource
-from resources.settings import (
-    DATA_TYPES,
-    Setting,
-    SettingsError,
-    delete_setting,
-    get_setting,
-    list_settings,
-    reveal,
-    rotate_secrets,
-    set_text,
-)
+from pipeline_defs.cli.output import refuse, stdout_console
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from resources.settings import Setting
 
 app = typer.Typer(
     help="System settings: prices, budgets, placement overrides, encrypted secrets.",
@@ -36,14 +29,20 @@ app = typer.Typer(
     # a traceback with local variables could print a secret being set
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = stdout_console()
 MAX_SHOWN_CHARS = 60
 
 
-DataType = StrEnum("DataType", {name: name for name in DATA_TYPES})
+# resources.settings.DATA_TYPES, spelt out: loading that package (SQLAlchemy,
+# cryptography) for --help would cost more than all the rest (a test keeps them equal)
+DataType = StrEnum(
+    "DataType", {name: name for name in ("string", "integer", "decimal", "boolean", "json")}
+)
 
 
-def _engine():
+def _engine() -> "Engine":
+    from resources.database import DatabaseResource
+
     return DatabaseResource().get_engine()
 
 
@@ -55,7 +54,7 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 
-def _flags(setting: Setting) -> str:
+def _flags(setting: "Setting") -> str:
     return ", ".join(
         flag
         for flag, on in (("encrypted", setting.is_encrypted), ("readonly", setting.is_readonly))
@@ -69,6 +68,8 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List settings (secrets masked), by category and key."""
+    from resources.settings import list_settings
+
     with _engine().connect() as conn:
         settings = list_settings(conn, category)
     if as_json:
@@ -103,6 +104,8 @@ def get_command(
     as_json: bool = typer.Option(False, "--json", help="Print the whole row as JSON."),
 ) -> None:
     """Print one setting's value (a secret masked unless --reveal)."""
+    from resources.settings import SettingsError, get_setting, reveal
+
     try:
         with _engine().connect() as conn:
             setting = get_setting(conn, category, key)
@@ -134,8 +137,15 @@ def set_command(
     description: str | None = typer.Option(None, "--description", help="What it is for."),
 ) -> None:
     """Create or replace one setting; readonly settings are refused."""
+    from resources.settings import InvalidSettingError, SettingsError, set_text
+
     # '-' keeps a secret out of the shell history and the process list
-    text = sys.stdin.read().rstrip("\r\n") if value == "-" else value
+    try:
+        # bytes, decoded strictly: the locale's error handler may let invalid text through
+        text = sys.stdin.buffer.read().decode("utf-8").rstrip("\r\n") if value == "-" else value
+    except UnicodeDecodeError:
+        refuse("the value on stdin is not UTF-8 text")
+        raise typer.Exit(code=2) from None
     try:
         with _engine().begin() as conn:
             setting = set_text(
@@ -147,6 +157,9 @@ def set_command(
                 secret=secret,
                 description=description,
             )
+    except InvalidSettingError as error:
+        refuse(error)  # printed the same way; a bad value is bad input (exit 2)
+        raise typer.Exit(code=2) from None
     except SettingsError as error:
         raise refuse(error) from None
     console.print(
@@ -164,6 +177,8 @@ def delete_command(
     key: str = typer.Argument(...),
 ) -> None:
     """Remove one setting (the pipeline falls back to its default); readonly ones are refused."""
+    from resources.settings import SettingsError, delete_setting
+
     try:
         with _engine().begin() as conn:
             delete_setting(conn, category, key)
@@ -175,6 +190,8 @@ def delete_command(
 @app.command("rotate-secrets")
 def rotate_command() -> None:
     """Re-encrypt every secret under the first key of SOCIALPIPE_SECRET_KEY."""
+    from resources.settings import SettingsError, rotate_secrets
+
     try:
         with _engine().begin() as conn:
             count = rotate_secrets(conn)

@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pipeline_defs.cli.output import stdout_console
+from resources.wording import plural
+
 app = typer.Typer(help="Platform variants.", no_args_is_help=True)
-console = Console()
+console = stdout_console()
 
 
 @app.callback()
@@ -48,6 +50,12 @@ def render(
     from assets.placements import UnknownPlacementError, placements_for
     from assets.variants.decode import VariantInputError
     from assets.variants.encode import RenditionError
+    from assets.variants.files import (
+        VariantFilesError,
+        check_output_folder,
+        read_source,
+        write_all,
+    )
     from assets.variants.render import RenderOptions, render_variants
     from assets.variants.zones import ZonesFileError, read_zones_file
 
@@ -55,21 +63,31 @@ def render(
         targets = placements_for(platform)
         options = RenderOptions(misfit=misfit, interesting=interesting)
         boxes, canvas = read_zones_file(zones) if zones else ([], None)
-    except (UnknownPlacementError, ZonesFileError, ValueError) as error:
+        data = read_source(image)
+        check_output_folder(out)
+    except (UnknownPlacementError, ZonesFileError, VariantFilesError, ValueError) as error:
         raise _fail(str(error), code=2) from None
-    try:
-        data = image.read_bytes()
-    except OSError as error:
-        raise _fail(f"cannot read {image}: {error.strerror or error}", code=2) from None
+    if not zones:
+        # stderr, so that --json output stays parseable
+        typer.echo(
+            "warning: no --zones: crops are content-aware (libvips attention) and may cut "
+            "text or a logo; give the template's zones to keep them whole",
+            err=True,
+        )
     try:
         rendered = render_variants(data, targets, boxes, options, zone_canvas=canvas)
     except (VariantInputError, RenditionError) as error:
-        raise _fail(f"{image}: {error}") from None
-    out.mkdir(parents=True, exist_ok=True)
+        raise _fail(f"{image}: {error}", code=2) from None
+    files = [
+        (f"{image.stem}-{platform}-{r.placement}.{r.extension}", r.data)
+        for r in rendered.renditions
+    ]
+    try:
+        paths = write_all(out, files)
+    except VariantFilesError as error:
+        raise _fail(str(error), code=2) from None
     rows = []
-    for rendition in rendered.renditions:
-        path = out / f"{image.stem}-{platform}-{rendition.placement}.{rendition.extension}"
-        path.write_bytes(rendition.data)
+    for rendition, path in zip(rendered.renditions, paths, strict=True):
         rows.append(
             {
                 "placement": rendition.placement,
@@ -87,7 +105,7 @@ def render(
         return
     for note in rendered.notes:
         console.print(f"note: {note}")
-    table = Table(title=f"{len(rows)} rendition(s) of {image.name} for {platform}")
+    table = Table(title=f"{plural(len(rows), 'rendition')} of {image.name} for {platform}")
     for column in ("placement", "format", "pixels", "KB", "quality", "SSIM", "file"):
         table.add_column(column)
     for row in rows:

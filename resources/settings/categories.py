@@ -27,6 +27,8 @@ from resources.settings.errors import InvalidSettingError
 from resources.settings.values import coerce
 
 PRICING, BUDGETS, SECRETS = "pricing", "budgets", "secrets"
+EXCHANGE_RATES = "exchange_rates"
+_RATE_KEY = re.compile(r"^[A-Z]{3}\.[A-Z]{3}$")  # "<FROM>.<TO>", e.g. EUR.USD
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # system_settings.category is varchar(64)
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")  # setting_key is varchar(128)
 # api_usage calls are priced by "<provider>.<model>" exactly as the providers name them
@@ -42,9 +44,26 @@ def _currency(code: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
-# the scale of api_usage.cost_per_request (numeric(12, 6)): a finer price could not be billed
-PerImage = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=6)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=6)]
+def _money(whole_digits: int) -> AfterValidator:
+    """At most 6 decimals (the scale of api_usage.cost_per_request, numeric(12, 6): a finer
+    amount could not be compared with what is billed) and `whole_digits` before the point,
+    each said in words a person can act on (pydantic's own message counts total digits)."""
+    limit = Decimal(10) ** whole_digits
+
+    def check(value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        if value != value.quantize(Decimal("0.000001")):
+            raise ValueError(f"has more than 6 decimal places ({value}); round it, e.g. 12.5")
+        if value >= limit:
+            raise ValueError(f"must be below {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
+PerImage = Annotated[Decimal, _money(6)]  # numeric(12, 6)
+Amount = Annotated[Decimal, _money(8)]  # numeric(14, 6)
 
 
 class _Strict(BaseModel):
@@ -130,6 +149,19 @@ def _budget(key: str, value: object) -> object:
     return _object(BUDGET_KEYS[key], f"budgets/{key}", value)
 
 
+class ExchangeRate(_Strict):
+    # one FROM is worth `rate` TO
+    rate: Decimal = Field(gt=0, max_digits=18, decimal_places=10)
+
+
+def _exchange_rate(key: str, value: object) -> object:
+    if not _RATE_KEY.match(key) or key[:3] == key[4:]:
+        raise InvalidSettingError(
+            f"exchange_rates/{key}: the key must be '<FROM>.<TO>' currency codes, e.g. EUR.USD"
+        )
+    return _object(ExchangeRate, f"exchange_rates/{key}", value)
+
+
 def _placement(key: str, value: object) -> object:
     # exactly what the variants stage will do with it, so the messages are the same
     try:
@@ -150,6 +182,7 @@ RULES: dict[str, CategoryRules] = {
     PRICING: CategoryRules("json", _pricing, keys="<provider>.<model>"),
     BUDGETS: CategoryRules("json", _budget, keys=", ".join(sorted(BUDGET_KEYS))),
     PLACEMENTS: CategoryRules("json", _placement, keys="<platform>.<placement>"),
+    EXCHANGE_RATES: CategoryRules("json", _exchange_rate, keys="<FROM>.<TO>, e.g. EUR.USD"),
     SECRETS: CategoryRules("string", _secret, encrypted=True, keys="e.g. freepik.api_key"),
 }
 

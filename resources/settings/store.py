@@ -19,7 +19,7 @@ from resources.settings.errors import (
     ReadonlySettingError,
     SettingNotFoundError,
 )
-from resources.settings.values import check_data_type, parse_text, to_json
+from resources.settings.values import check_bounds, check_data_type, parse_text, to_json
 from resources.sql_files import sql
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,11 @@ def set_setting(
         category, data_type, current["data_type"] if current is not None else None
     )
     stored = categories.normalize(category, key, value, kind)
+    try:
+        check_bounds(stored)
+        check_bounds(description)
+    except InvalidSettingError as error:
+        raise InvalidSettingError(f"{category}/{key}: {error}") from None
     encrypted = (
         secret
         or (rules is not None and rules.encrypted)

@@ -7,6 +7,7 @@ import json
 import math
 from decimal import Decimal, InvalidOperation
 
+from resources.input_files import nesting_depth
 from resources.settings.errors import InvalidSettingError
 
 DATA_TYPES = ("string", "integer", "decimal", "boolean", "json")
@@ -15,6 +16,9 @@ _FALSE = frozenset({"false", "no", "off", "0"})
 # jsonb keeps any numeric exactly, but values travel through Python floats: a decimal
 # is accepted only when its float prints back as the same number
 _FLOAT_DIGITS = 15
+# settings are configuration, read by every run: small and shallow
+MAX_DEPTH = 32
+MAX_VALUE_BYTES = 64 * 1024
 
 
 def check_data_type(data_type: str) -> str:
@@ -45,6 +49,9 @@ def parse_text(text: str, data_type: str) -> object:
         if word in _TRUE or word in _FALSE:
             return word in _TRUE
         raise InvalidSettingError("the value is not a boolean (true/false, yes/no, on/off, 1/0)")
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise InvalidSettingError(f"the value nests {depth} levels deep; at most {MAX_DEPTH}")
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
@@ -54,6 +61,36 @@ def parse_text(text: str, data_type: str) -> object:
         ) from None
     except ValueError as error:
         raise InvalidSettingError(str(error)) from None
+
+
+def check_bounds(value: object) -> None:
+    """Refuse what PostgreSQL or the pipeline cannot hold: a NUL character or text that
+    is not Unicode anywhere in the value, nesting beyond MAX_DEPTH, more than
+    MAX_VALUE_BYTES of JSON. Iterative, so a deep value cannot exhaust the stack."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidSettingError(f"the value nests more than {MAX_DEPTH} levels deep")
+        if isinstance(item, dict):
+            pending += [(key, depth) for key in item]
+            pending += [(child, depth + 1) for child in item.values()]
+        elif isinstance(item, list | tuple):
+            pending += [(child, depth + 1) for child in item]
+        elif isinstance(item, str):
+            if "\x00" in item:
+                raise InvalidSettingError("the value holds a NUL character, which cannot be stored")
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidSettingError(
+                    "the value holds text that is not valid Unicode"
+                ) from None
+    size = len(to_json(value).encode("utf-8"))
+    if size > MAX_VALUE_BYTES:
+        raise InvalidSettingError(
+            f"the value is {size:,} bytes of JSON; at most {MAX_VALUE_BYTES:,}"
+        )
 
 
 def coerce(value: object, data_type: str) -> object:

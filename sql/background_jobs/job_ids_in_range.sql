@@ -1,8 +1,8 @@
 -- The job ids between two uuids: a full id (low = high) or every id that starts with
 -- the prefix `socialpipe jobs list` shows. A range on the primary key, not a text
--- match, so that it is an index lookup however many rows the table holds. Two are
--- enough to tell a unique prefix from an ambiguous one.
-select id
+-- match, so that it is an index lookup however many rows the table holds. Two rows
+-- tell a unique prefix from an ambiguous one; `matches` says how many there are.
+select id, count(*) over () as matches
 from background_jobs
 where id between cast(:low as uuid) and cast(:high as uuid)
 order by id

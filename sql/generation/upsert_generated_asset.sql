@@ -1,5 +1,7 @@
 -- One row per (request, platform, candidate): a re-run replaces it in place, so its
--- variants and analytics keep pointing at the same id.
+-- variants and analytics keep pointing at the same id. created_at is when the image
+-- was first created and never changes (the analytics count an image on that day);
+-- a regeneration stamps regenerated_at.
 insert into generated_assets (
     id, content_request_id, brand_profile_id, asset_name, asset_type, platform,
     variant_type, file_path, file_url, file_size_bytes, dimensions, freepik_image_id,
@@ -23,5 +25,5 @@ set asset_name = excluded.asset_name,
     compliance_score = null,
     compliance_details = '{}',
     validation_status = 'pending',
-    created_at = now()
+    regenerated_at = now()
 returning id, file_path
