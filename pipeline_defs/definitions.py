@@ -49,6 +49,7 @@ ASSETS = map_asset_specs(
     ],
 )
 ASSET_CHECKS = [
+    generation.generated_assets_record_their_files,
     compliance.no_rejected_assets_pass_through,
     *variants.VARIANT_CHECKS,
     *analytics.analytics_checks,
