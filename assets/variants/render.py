@@ -30,7 +30,10 @@ from assets.variants.encode import QualityPolicy, SizeModel, encode_within
 from assets.variants.focus import INTERESTING, Focus
 
 KERNEL = "lanczos3"
-FEATHER = 10.0  # px: how softly the edge fill meets the picture (a ramp outside it)
+FEATHER = 10.0  # px: how softly the picture fades into the fill (a ramp across its edge)
+FILL_REDUCE = 1 / 16  # the fill is blurred at this scale: a wide blur for little work
+FILL_BLUR = 8.0  # σ at that scale (≈ 128 px at full size): no detail, no ghost of a zone
+FILL_DARKEN = 0.88  # the fill recedes behind the picture
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ def _render_placement(
         score = similarity.ssim(expected, similarity.decode(encoded.data))
         optimization = {
             "crop": used.as_dict(),
+            # the share of the output's pixels that are fill, not picture (checked, shown)
+            "fill_share": fill_share(used, source.width, source.height),
             "scale": round(scale, 4),
             "resize": {"kernel": KERNEL, "shrink_on_load": source.shrink_on_load},
             "quality": encoded.quality,
@@ -228,6 +233,15 @@ def _axis(edge: float, length: float, out: int, size: int, pad: float, downscale
     return _Axis(start, stop, scale, steps, start - steps / scale, out / scale)
 
 
+def fill_share(frame: Frame, width: float, height: float) -> float:
+    """The share of ``frame`` (original pixels) that lies outside the width × height image."""
+    inside_w = max(0.0, min(frame.x + frame.width, width) - max(frame.x, 0.0))
+    inside_h = max(0.0, min(frame.y + frame.height, height) - max(frame.y, 0.0))
+    share = 1 - inside_w * inside_h / (frame.width * frame.height)
+    # a frame on the image's edge may overhang it by a rounding error: that is no fill
+    return round(share, 4) if share > 1e-4 else 0.0
+
+
 def compose(
     source: Source, frame: Frame, out: tuple[int, int], *, exact: bool = False
 ) -> tuple[pyvips.Image, Frame]:
@@ -269,17 +283,32 @@ def compose(
 
 
 def _soft_fill(canvas: pyvips.Image, inside: tuple[int, int, int, int]) -> pyvips.Image:
-    """Blur the copied-edge bands outside ``inside`` (left, top, right, bottom) so they read
-    as a continuation of the background rather than streaks."""
+    """Fill outside ``inside`` (left, top, right, bottom) with a blurred, darkened copy of
+    the picture scaled to cover the whole output: no copied edge pixels, so no streaks,
+    and the picture fades into it over a few pixels inside its edge, so no seam."""
     width, height = canvas.width, canvas.height
-    soft = canvas.resize(1 / 8).gaussblur(6).resize(8, kernel="linear")
-    soft = soft.embed(0, 0, width, height, extend="copy")
-    # grown a little, so the blur's ramp falls on the copied edge, not on the picture
-    grow = round(2.5 * FEATHER)
-    left, top = max(0, inside[0] - grow), max(0, inside[1] - grow)
-    right, bottom = min(width, inside[2] + grow), min(height, inside[3] + grow)
-    mask = pyvips.Image.black(width, height).draw_rect(
-        255, left, top, max(1, right - left), max(1, bottom - top), fill=True
+    left, top, right, bottom = inside
+    picture = canvas.crop(left, top, max(1, right - left), max(1, bottom - top))
+    cover = max(width / picture.width, height / picture.height)
+    backdrop = picture.resize(cover * FILL_REDUCE, kernel="linear")
+    backdrop = backdrop.gaussblur(FILL_BLUR).resize(1 / FILL_REDUCE, kernel="linear")
+    backdrop = backdrop.crop(
+        max(0, (backdrop.width - width) // 2),
+        max(0, (backdrop.height - height) // 2),
+        min(width, backdrop.width),
+        min(height, backdrop.height),
+    ).embed(0, 0, width, height, extend="copy")
+    backdrop = backdrop.linear(FILL_DARKEN, 0)
+    # a short ramp centred on the sides that meet fill (a few pixels of the picture's
+    # edge fade, a few copied ones show faintly); a side on the output's border keeps
+    # the picture whole
+    inset = round(2 * FEATHER)
+    x0 = left if left > 0 else -inset
+    y0 = top if top > 0 else -inset
+    x1 = right if right < width else width + inset
+    y1 = bottom if bottom < height else height + inset
+    mask = pyvips.Image.black(width + 4 * inset, height + 4 * inset).draw_rect(
+        255, x0 + 2 * inset, y0 + 2 * inset, max(1, x1 - x0), max(1, y1 - y0), fill=True
     )
-    mask = mask.gaussblur(FEATHER).cast("uchar")
-    return mask.ifthenelse(canvas, soft, blend=True).cast("uchar")
+    mask = mask.gaussblur(FEATHER / 2).crop(2 * inset, 2 * inset, width, height).cast("uchar")
+    return mask.ifthenelse(canvas, backdrop, blend=True).cast("uchar")
