@@ -21,19 +21,26 @@ install: $(INSTALLED)
 demo: install
 	$(BIN)/socialpipe demo
 
+# Tests run shuffled (pytest-randomly) in the order this seed gives, the one CI checks;
+# `make test PYTEST_SEED=random` draws a new order (the header prints its seed).
+PYTEST_SEED ?= 20261207
 test: install lint
-	$(BIN)/pytest
+	$(BIN)/pytest -p randomly --randomly-seed=$(PYTEST_SEED)
 
-# The suite on other days: the last day of a month, the 1st, and a leap day. libfaketime
-# shifts the clock of pytest and of everything it starts, including a private embedded
-# PostgreSQL (TEST_DATABASE_URL is cleared: the machine's server keeps the real date).
-SHIFTED_DAYS ?= 2027-01-31 2027-02-01 2028-02-29
+# The suite on another day: 2028-02-29, a leap day and the last day of a month (set
+# SHIFTED_DAYS to a list for more, e.g. "2027-03-01 2028-02-29"). libfaketime shifts the
+# clock of pytest and of everything it starts, a private embedded PostgreSQL included
+# (TEST_DATABASE_URL is cleared: the machine's server keeps the real date), by one
+# offset, so that every process agrees on the time and it moves forward as usual.
+SHIFTED_DAYS ?= 2028-02-29
 test-dates: install
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
 	@set -e; for day in $(SHIFTED_DAYS); do \
-	  echo "== the suite on $$day (UTC noon) =="; \
+	  echo "== the suite on $$day (from 06:00 UTC) =="; \
 	  export SOCIALPIPE_DATA_DIR=$(CURDIR)/.data/clock-$$day TEST_DATABASE_URL= ; \
-	  status=0; faketime -f "@$$day 12:00:00" $(BIN)/pytest -p no:cacheprovider || status=$$?; \
+	  offset=$$(( $$(date -u -d "$$day 06:00:00" +%s) - $$(date -u +%s) )); \
+	  status=0; faketime -f "+$${offset}s" $(BIN)/pytest -p no:cacheprovider \
+	    -p randomly --randomly-seed=$(PYTEST_SEED) || status=$$?; \
 	  $(BIN)/socialpipe db stop >/dev/null; rm -rf $$SOCIALPIPE_DATA_DIR; \
 	  [ $$status -eq 0 ] || exit $$status; \
 	done

@@ -83,7 +83,7 @@ def product(data: bytes) -> list:
         box = rendition.optimization["crop"]["box"]
         frame = Frame(box["x"], box["y"], box["width"], box["height"], "benchmark")
         source = load_source(data, read_header(data))
-        return compose(source, frame, (rendition.width, rendition.height), exact=True).numpy()
+        return compose(source, frame, (rendition.width, rendition.height), exact=True)[0].numpy()
 
     return [
         (r.placement, r.format, r.data, r.quality_score, lambda r=r: reference(r))

@@ -53,7 +53,11 @@ CONTENT_ASSETS = owned(
         *approval_assets,
     ]
 )
-CONTENT_CHECKS = [compliance.no_rejected_assets_pass_through, *variants.VARIANT_CHECKS]
+CONTENT_CHECKS = [
+    generation.generated_assets_record_their_files,
+    compliance.no_rejected_assets_pass_through,
+    *variants.VARIANT_CHECKS,
+]
 CONTENT_JOBS = [input_audit, content_generation, content_processing, *approval_jobs]
 # every resource reads its environment at run time (README "Configuration"):
 # DATABASE_URL, IMAGE_STORE_URL, IMAGE_PROVIDER, FREEPIK_*

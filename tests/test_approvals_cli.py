@@ -49,9 +49,13 @@ def test_list_filters_by_person_organization_and_pending(engine, database_url):
     rows = json.loads(cli(database_url, "list", "--org", tenant.slug, "--json").stdout)
     assert {r["approver"] for r in rows} == {tenant.email["approver1"], tenant.email["approver2"]}
     table = cli(database_url, "list", "--org", tenant.slug)
-    assert table.exit_code == 0 and "2 approval(s)" in table.stdout
+    assert table.exit_code == 0 and "2 approvals" in table.stdout
     unknown = cli(database_url, "list", "--user", "nobody@example.com")
     assert unknown.exit_code == 1 and "no user with email" in unknown.output
+    # an unknown organization lists nothing silently no more: it names the slugs there are
+    no_org = cli(database_url, "list", "--org", "no-such-org")
+    assert no_org.exit_code == 2 and "slug 'no-such-org'; known: " in no_org.stderr
+    assert tenant.slug in no_org.stderr
 
 
 def test_decide_approves_and_says_what_happened(engine, database_url):

@@ -13,7 +13,15 @@ from resources.image_store import ImageStoreResource
 from tests.factories import make_variant
 from tests.generation_helpers import asset_rows, copy_request, first_request, fixed_id, generate
 
-RULES = ["palette_adherence", "logo", "text_contrast", "platform_fit", "safe_zones", "fonts"]
+RULES = [
+    "palette_adherence",
+    "logo",
+    "text_contrast",
+    "platform_fit",
+    "safe_zones",
+    "fonts",
+    "text_fit",
+]
 
 
 @asset(deps=[asset_compliance])

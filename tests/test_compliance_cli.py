@@ -101,7 +101,7 @@ def test_an_arbitrary_photo_gets_a_verdict(tmp_path: Path, kit_file) -> None:
     failed = {rule["rule"] for rule in report["rules"] if rule["passed"] is False}
     assert {"palette_adherence", "logo", "platform_fit"} <= failed
     unmeasured = {rule["rule"] for rule in report["rules"] if rule["passed"] is None}
-    assert unmeasured == {"text_contrast", "fonts"}  # no render metadata for a photo
+    assert unmeasured == {"text_contrast", "fonts", "text_fit"}  # no render metadata for a photo
 
 
 def test_placement_options(tmp_path: Path, render, kit_file) -> None:

@@ -30,7 +30,15 @@ from tests.compliance_files import (
 )
 from tests.test_brand_kits import demo_media  # noqa: F401 (a fixture)
 
-RULES = ("palette_adherence", "logo", "text_contrast", "platform_fit", "safe_zones", "fonts")
+RULES = (
+    "palette_adherence",
+    "logo",
+    "text_contrast",
+    "platform_fit",
+    "safe_zones",
+    "fonts",
+    "text_fit",
+)
 LUMEN = BRANDS[2]
 
 
@@ -197,6 +205,26 @@ def test_text_in_another_font_fails_only_the_fonts_rule(demo_media: Path) -> Non
     assert failed_rules(result) == {"fonts"}
     assert "DejaVu Serif" in result.rule("fonts").message
     assert "DejaVu Sans Mono" in result.rule("fonts").message
+
+
+def test_a_word_split_to_fit_fails_only_the_text_fit_rule(demo_media: Path) -> None:  # noqa: F811
+    on = on_brand(LUMEN, "instagram.feed_portrait", demo_media)
+    long_word = "Supercalifragilisticexpialidocious" * 4
+    rendered = render_template(on.background, on.kit, on.template, {**on.texts, "body": long_word})
+    body = rendered.metadata["text_zones"]["body"]
+    assert body["drawn"] and body["split_words"] == [long_word]
+    assert all(line.endswith("-") for line in body["lines"][:-1])
+    result = score(rendered.image, on.kit, on.placement, rendered.metadata)
+    assert failed_rules(result) == {"text_fit"}
+    assert long_word in result.rule("text_fit").message
+    assert [c.check for c in result.rule("text_fit").checks if not c.passed] == ["body"]
+    # the on-brand render keeps every word whole: the rule is measured and passes
+    assert score(on.image, on.kit, on.placement, on.metadata).rule("text_fit").passed is True
+    # a record from before split words were recorded: not measured, not passed
+    older = json.loads(json.dumps(on.metadata))
+    for zone in older["text_zones"].values():
+        zone.pop("split_words", None)
+    assert score(on.image, on.kit, on.placement, older).rule("text_fit").passed is None
 
 
 def test_a_logo_outside_its_zone_is_found_and_reported(demo_media: Path) -> None:  # noqa: F811

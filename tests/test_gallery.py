@@ -332,4 +332,5 @@ def test_the_cli_builds_one_organization_and_prints_the_index(
     assert {p.stem for p in (index.parent / "requests").glob("*.html")} == ids
 
     unknown = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "x"), "--org", "nope"])
-    assert unknown.exit_code == 2 and "nope" in unknown.output
+    assert unknown.exit_code == 2 and "slug 'nope'; known: " in unknown.stderr
+    assert slug in unknown.stderr  # the choices are listed

@@ -223,7 +223,9 @@ def test_what_the_sensor_would_fail_is_refused_and_nothing_is_written(
 
 def test_an_unknown_organization_is_refused(cli, world) -> None:
     result = cli("queue", "regenerate_request", "--org", "nobody", "--request", world.request)
-    _refused(result, "there is no organization with slug 'nobody'")
+    # bad input: one line that lists the slugs there are
+    _bad_id(result, "no organization has the slug 'nobody'; known: ")
+    assert world.slug in result.stderr
     assert _count(world) == 0
 
 
@@ -296,7 +298,7 @@ def test_list_filters_newest_first_and_json(cli, world) -> None:
     assert [row["id"] for row in listed("--limit", "1")] == [recompute]
     assert listed("--type", "make_coffee") == []
     assert cli("list", "--status", "lost").exit_code == 2
-    _refused(cli("list", "--org", "nobody"), "there is no organization with slug 'nobody'")
+    _bad_id(cli("list", "--org", "nobody"), "no organization has the slug 'nobody'; known: ")
 
     table = cli("list")
     assert table.exit_code == 0, table.output

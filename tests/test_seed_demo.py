@@ -202,7 +202,12 @@ def test_completed_requests_have_one_primary_image_per_platform(db: Connection) 
         assert sorted(request["target_platforms"]) == request["platforms"]
         for platform, dimensions in zip(request["platforms"], request["dimensions"], strict=True):
             placement = primary_placement(platform)
-            assert dimensions == {"width": placement.width, "height": placement.height}
+            # the history's files are JPEGs at the primary size (the file's own record)
+            assert dimensions == {
+                "width": placement.width,
+                "height": placement.height,
+                "format": "jpeg",
+            }
 
 
 def test_media_files_exist_and_decode_at_their_recorded_size(

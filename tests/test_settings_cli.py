@@ -134,6 +134,7 @@ def test_a_budget_says_which_limit_it_breaks(cli, engine, amount, reason) -> Non
     _refused(
         cli("set", "budgets", "default.daily", f'{{"daily_budget_usd": {amount}}}'),
         f"budgets/default.daily: daily_budget_usd: {reason}",
+        2,
     )
     assert _row(engine, "budgets", "default.daily") == before
 

@@ -96,7 +96,7 @@ def test_a_price_replaces_the_old_one_in_place(conn) -> None:
     [
         ("freepik.mystic", {"per_image": -0.01}, "per_image: must be 0 or more"),
         ("freepik.mystic", {"per_image": "abc"}, "per_image: Input should be a valid decimal"),
-        ("freepik.mystic", {"per_image": 0.0000001}, "per_image: Decimal input should have no"),
+        ("freepik.mystic", {"per_image": 0.0000001}, "per_image: has more than 6 decimal places"),
         ("freepik.mystic", {"per_image": 1, "currency": "usd"}, "currency: must be a 3-letter"),
         ("freepik.mystic", {"per_imag": 1}, "per_image: Field required; per_imag: Extra inputs"),
         ("freepik.mystic", 0.02, "must be a JSON object with the fields per_image, currency"),

@@ -30,6 +30,8 @@ class TextElement:
     font_size: float | None  # px, scaled to the image
     bold: bool
     text_color: str | None  # what the renderer says it drew the text in
+    # words the renderer split with a hyphen to fit; None when the record does not say
+    split_words: tuple[str, ...] | None = None
 
     @property
     def drawn(self) -> bool:
@@ -85,7 +87,14 @@ def _text(name: str, raw: Mapping, sx: float, sy: float, size) -> TextElement | 
         font_size=float(font_size) * min(sx, sy) if isinstance(font_size, int | float) else None,
         bold=bold,
         text_color=raw.get("text_color") if isinstance(raw.get("text_color"), str) else None,
+        split_words=_words(raw.get("split_words")),
     )
+
+
+def _words(raw: object) -> tuple[str, ...] | None:
+    if not isinstance(raw, list):
+        return None
+    return tuple(str(word) for word in raw)
 
 
 def _placement_key(metadata: Mapping) -> str | None:

@@ -17,6 +17,7 @@ from assets.compliance.render_info import read_render_info
 from assets.compliance.results import ComplianceResult, decide_status, weighted_score
 from assets.compliance.safe_zones import safe_zone_rule
 from assets.compliance.settings import DEFAULT_SETTINGS, RuleSettings
+from assets.compliance.text_fit import text_fit_rule
 from assets.placements import Placement, all_placements
 
 
@@ -57,6 +58,7 @@ def score(
         platform_rule(loaded, placement, settings),
         safe_zone_rule(pixels.size, placement, info, found.box if found else None, settings),
         fonts_rule(kit, info, settings),
+        text_fit_rule(info, settings),
     )
     total = weighted_score(rules)
     minimum = float(kit.minimum_compliance_score)

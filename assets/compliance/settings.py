@@ -9,6 +9,8 @@ DEFAULT_WEIGHTS = {
     "platform_fit": 0.15,
     "safe_zones": 0.10,
     "fonts": 0.10,
+    # a word split to fit its zone reads as a typo (the score divides by the sum)
+    "text_fit": 0.10,
 }
 
 

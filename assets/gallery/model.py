@@ -56,6 +56,8 @@ class Variant:
     compression: str | None
     file_path: str | None
     file_url: str | None
+    # share of the variant's pixels that are fill around the picture; None: not recorded
+    fill_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,13 @@ def variant_from_row(row: Mapping) -> Variant:
         compression=row["compression_level"],
         file_path=row["file_path"],
         file_url=row["file_url"],
+        fill_share=_number(_optimization(row).get("fill_share")),
     )
+
+
+def _optimization(row: Mapping) -> Mapping:
+    value = row.get("optimization_applied")
+    return value if isinstance(value, Mapping) else {}
 
 
 def approval_from_row(row: Mapping) -> Approval:

@@ -75,6 +75,7 @@ def _variant(variant: Variant, links: MediaLinks, page_dir: Path, title: str) ->
         el("br"),
         f"{formats.file_size(variant.bytes)} · SSIM {formats.ssim(variant.ssim)}",
         f" · {variant.compression}" if variant.compression else None,
+        f" · fill {variant.fill_share:.0%}" if variant.fill_share else None,
     )
     return el(
         "figure",

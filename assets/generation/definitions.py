@@ -8,18 +8,22 @@ from datetime import UTC, datetime
 from functools import partial
 
 from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
     AssetExecutionContext,
     AssetSpec,
     Config,
     MaterializeResult,
     MetadataValue,
     asset,
+    asset_check,
 )
 from pydantic import Field
 
 from assets.generation import kit_audit
 from assets.generation.claims import stamp_claims
 from assets.generation.contact_sheet import contact_sheet
+from assets.generation.file_facts import dimension_problems
 from assets.generation.process import GenerationServices, RequestOutcome, process_request
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
@@ -160,6 +164,8 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
         "images": len(images),
         "provider_calls": sum(o.calls for o in outcomes),
         "cost_usd": float(sum(o.cost for o in outcomes)),
+        # the requests whose images this run wrote: what the dimensions check reads
+        "request_ids": MetadataValue.json([o.request_id for o in outcomes if o.images]),
     }
     problems = [o for o in outcomes if o.status != "generated"]
     if problems:
@@ -188,3 +194,28 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
         stored = store.put(f"contact-sheets/{run_id}.png", sheet)
         metadata["contact_sheet"] = MetadataValue.path(stored.url.removeprefix("file://"))
     return metadata
+
+
+@asset_check(asset=generated_assets, blocking=True)
+def generated_assets_record_their_files(
+    context: AssetCheckExecutionContext, database: DatabaseResource, image_store: ImageStoreResource
+) -> AssetCheckResult:
+    """Each image the latest run wrote has the width, height and format of its file."""
+    event = context.instance.get_latest_materialization_event(generated_assets.key)
+    written = event.asset_materialization.metadata.get("request_ids") if event else None
+    request_ids = list(written.value) if written is not None else []
+    with database.get_engine().connect() as conn:
+        rows = (
+            conn.execute(sql("generation/request_asset_dimensions"), {"request_ids": request_ids})
+            .mappings()
+            .all()
+        )
+    problems = dimension_problems(rows, image_store.get_store().read)
+    return AssetCheckResult(
+        passed=not problems,
+        metadata={
+            "images_checked": len(rows),
+            "problems": len(problems),
+            "details": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]) or "none"),
+        },
+    )

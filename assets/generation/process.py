@@ -24,6 +24,7 @@ from assets.generation import planning
 from assets.generation.claims import request_lock
 from assets.generation.context import RequestContext, load_context
 from assets.generation.currency import organization_currency
+from assets.generation.file_facts import image_dimensions
 from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
 from assets.placements import Placement, primary_placement
@@ -46,6 +47,7 @@ class StoredImage:
     width: int
     height: int
     size: int
+    image_format: str
 
 
 @dataclass
@@ -190,7 +192,17 @@ def _generate(
                 )
                 key = _asset_key(request, platform, variant, data, extension)
                 services.store.put(key, data)
-                image = StoredImage(key, platform, variant, spec.width, spec.height, len(data))
+                # the file's own size: a story master is not the platform's primary size
+                facts = image_dimensions(data)
+                image = StoredImage(
+                    key,
+                    platform,
+                    variant,
+                    facts["width"],
+                    facts["height"],
+                    len(data),
+                    facts["format"],
+                )
                 outcome.images.append(image)
                 row = _row(context, services.store, image, spec, generated, provider.name, render)
                 rows.append(row)
@@ -295,7 +307,9 @@ def _row(
         "file_path": image.key,
         "file_url": store.url(image.key),
         "file_size_bytes": image.size,
-        "dimensions": json.dumps({"width": image.width, "height": image.height}),
+        "dimensions": json.dumps(
+            {"width": image.width, "height": image.height, "format": image.image_format}
+        ),
         # the column holds Freepik's ids only; a local render has none
         "freepik_image_id": generated.provider_image_id if from_freepik else None,
         "freepik_image_kind": (generated.provider_image_kind or "task") if from_freepik else None,

@@ -189,6 +189,7 @@ def finish_record(record: dict, placed: Placed, ink: Ink, backdrop: Backdrop, sc
         "font_size": fitted.size,
         "lines": list(fitted.lines),
         "truncated": record["truncated"] or fitted.truncated,
+        "split_words": list(fitted.split_words),
         "text_color": ink.hex,
         "text_color_from_palette": ink.from_palette,
         "contrast_ratio": round(ink.worst_contrast, 3),

@@ -81,3 +81,27 @@ def quality_problems(rows: Sequence[Mapping], minimum: float = MIN_QUALITY_SCORE
             shown = "missing" if score is None else f"{float(score):.4f}"
             problems.append(f"{row['file_path']}: SSIM {shown} < {minimum}")
     return problems
+
+
+# above this share of fill a variant is more backdrop than picture: a warning
+FILL_WARN = 0.30
+MAX_FILL_SHARE = 0.65
+
+
+def fill_problems(
+    rows: Sequence[Mapping], maximum: float = MAX_FILL_SHARE, warn: float = FILL_WARN
+) -> tuple[list[str], list[str]]:
+    """(failures above ``maximum``, warnings above ``warn``): one line per variant whose
+    fill_share (the share of its pixels that are fill) is too high; a row that does not
+    record it was made before fill was measured, and is neither."""
+    failures, warnings = [], []
+    for row in rows:
+        share = row["fill_share"]
+        if share is None or float(share) <= warn:
+            continue
+        line = f"{row['file_path']}: {float(share):.0%} fill"
+        if float(share) > maximum:
+            failures.append(f"{line} > {maximum:.0%}")
+        else:
+            warnings.append(f"{line} > {warn:.0%}")
+    return failures, warnings

@@ -87,7 +87,8 @@ class Frame:
     def as_dict(self) -> dict:
         return {
             "strategy": self.strategy,
-            "box": {k: round(getattr(self, k), 2) for k in ("x", "y", "width", "height")},
+            # to 1/10000 px: the reference a check makes from it must land where the render did
+            "box": {k: round(getattr(self, k), 4) for k in ("x", "y", "width", "height")},
             "zones_kept": list(self.zones_kept),
             "zones_cut": {k: round(v, 4) for k, v in self.zones_cut.items()},
             "fill_fraction": round(self.fill_fraction, 4),

@@ -158,4 +158,39 @@ def variants_quality_score(
     return _result(rows, checks.quality_problems(rows))
 
 
-VARIANT_CHECKS = [variants_have_exact_dimensions, variants_fit_byte_limits, variants_quality_score]
+class FillShareConfig(Config):
+    max_fill_share: float = Field(
+        default=checks.MAX_FILL_SHARE,
+        ge=0,
+        le=1,
+        description="A variant whose share of fill pixels is above this fails the check "
+        f"(above {checks.FILL_WARN:.0%} it is a warning).",
+    )
+
+
+@asset_check(asset=asset_variants)
+def variants_fill_share(
+    context: AssetCheckExecutionContext, config: FillShareConfig, database: DatabaseResource
+) -> AssetCheckResult:
+    """Each variant is mostly picture: fill above the maximum fails, above 30 % is listed
+    as a warning."""
+    rows, _ = _written_rows(context, database)
+    failures, warnings = checks.fill_problems(rows, config.max_fill_share)
+    result = _result(rows, failures)
+    listed = "\n".join(f"- {w}" for w in warnings[:50]) or "none"
+    return AssetCheckResult(
+        passed=result.passed,
+        metadata={
+            **result.metadata,
+            "over_warning": len(warnings),
+            "warnings": MetadataValue.md(listed),
+        },
+    )
+
+
+VARIANT_CHECKS = [
+    variants_have_exact_dimensions,
+    variants_fit_byte_limits,
+    variants_quality_score,
+    variants_fill_share,
+]

@@ -1,20 +1,21 @@
 """Every placement of one source image, in JPEG (PNG with transparency) and WebP.
 
 One decode (shrink-on-load as far as the largest placement allows), then per
-placement: crop first, one Lanczos resample with libvips, encode with Pillow
-under the byte limit, and score SSIM against an exact resize of the same frame.
+placement: crop first, one Lanczos resample with libvips on the crop box's exact
+edges, encode with Pillow under the byte limit, and score SSIM against an independent
+reference (Pillow's Lanczos of the recorded crop box, assets/variants/reference.py).
 """
 
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyvips
 from PIL import Image
 
 from assets.placements import Placement
-from assets.variants import similarity
+from assets.variants import reference, similarity
 from assets.variants.crops import (
     MARGIN,
     MISFIT_POLICIES,
@@ -29,7 +30,10 @@ from assets.variants.encode import QualityPolicy, SizeModel, encode_within
 from assets.variants.focus import INTERESTING, Focus
 
 KERNEL = "lanczos3"
-FEATHER = 10.0  # px: how softly the edge fill meets the picture (a ramp outside it)
+FEATHER = 10.0  # px: how softly the picture fades into the fill (a ramp across its edge)
+FILL_REDUCE = 1 / 16  # the fill is blurred at this scale: a wide blur for little work
+FILL_BLUR = 8.0  # σ at that scale (≈ 128 px at full size): no detail, no ghost of a zone
+FILL_DARKEN = 0.88  # the fill recedes behind the picture
 
 
 @dataclass(frozen=True)
@@ -110,8 +114,10 @@ def render_variants(
         frames = {p.key: _plan(p, size, zones, options, focus, source) for p in placements}
     model = SizeModel()
     renditions = []
+    original = reference.source_image(source.image.numpy())
     for placement in placements:
-        renditions += _render_placement(source, placement, frames[placement.key], options, model)
+        frame = frames[placement.key]
+        renditions += _render_placement(source, original, placement, frame, options, model)
     info = {
         "format": header.format,
         "width": header.width,
@@ -143,25 +149,29 @@ def _plan(placement, size, zones, options, focus=None, source=None) -> Frame:
 
 
 def _render_placement(
-    source: Source, placement: Placement, frame: Frame, options: RenderOptions, model: SizeModel
+    source: Source,
+    original: Image.Image,
+    placement: Placement,
+    frame: Frame,
+    options: RenderOptions,
+    model: SizeModel,
 ) -> list[Rendition]:
     started = time.perf_counter()
     out = (placement.width, placement.height)
-    picture = compose(source, frame, out)
+    picture, used = compose(source, frame, out)
     scale = placement.width / frame.width  # output pixels per original pixel
-    shrink = scale / source.scale[0]  # the resample's own factor
-    # below 0.5 libvips box-shrinks before Lanczos; the reference must not take that shortcut
     pixels = picture.numpy()
-    already_exact = shrink >= 0.5
-    reference_pixels = pixels if already_exact else compose(source, frame, out, exact=True).numpy()
+    expected = reference.reference_pixels(original, used, source.scale, out, pixels)
     pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
     renditions = []
     for fmt in formats_for(source.has_alpha):
         limit = placement.max_bytes
         encoded = encode_within(picture, fmt, limit, options.quality, model, pillow)
-        score = similarity.ssim(reference_pixels, similarity.decode(encoded.data))
+        score = similarity.ssim(expected, similarity.decode(encoded.data))
         optimization = {
-            "crop": frame.as_dict(),
+            "crop": used.as_dict(),
+            # the share of the output's pixels that are fill, not picture (checked, shown)
+            "fill_share": fill_share(used, source.width, source.height),
             "scale": round(scale, 4),
             "resize": {"kernel": KERNEL, "shrink_on_load": source.shrink_on_load},
             "quality": encoded.quality,
@@ -170,7 +180,8 @@ def _render_placement(
             "format_accepted_by_platform": fmt in placement.formats,
             "metadata": "stripped",
             "colour": "sRGB",
-            "ssim": f"luma, {similarity.GRID}x{similarity.GRID} tiles of {similarity.TILE} px",
+            "ssim": f"luma, {similarity.GRID}x{similarity.GRID} tiles of {similarity.TILE} px, "
+            "against Pillow's Lanczos of the crop box",
             "source_notes": list(source.notes),
             **({"progressive": True} if fmt == "jpeg" else {}),
             **({"webp_effort": options.quality.webp_effort} if fmt == "webp" else {}),
@@ -195,46 +206,109 @@ def _render_placement(
     return renditions
 
 
-def compose(source: Source, frame: Frame, out: tuple[int, int], *, exact: bool = False):
-    """The frame at ``out`` pixels: crop, one resample, edge fill where it leaves the source."""
+@dataclass(frozen=True)
+class _Axis:
+    """One axis of the resample: the source span read, and where it lands in the output."""
+
+    start: int  # first source pixel read
+    stop: int  # one past the last
+    scale: float  # output pixels per source pixel, as the resample applies it
+    offset: float  # output position of the span's first pixel edge
+    edge: float  # the frame's first edge, in source pixels, as resampled
+    length: float  # the frame's length, in source pixels, as resampled
+
+
+def _axis(edge: float, length: float, out: int, size: int, pad: float, downscale: bool) -> _Axis:
+    """Where the frame's real-valued edges fall. libvips reduces a span of W source pixels
+    to round(W * scale) pixels, exactly on pixel centres only when W * scale is whole; so a
+    reduction runs at N / W (N whole) and the frame is moved and sized by under half an
+    output pixel to lie on that lattice. An enlargement (affine) takes any real offset."""
+    start = max(0, math.floor(max(edge, 0) - pad))
+    stop = min(size, math.ceil(min(edge + length, size) + pad))
+    scale = out / length
+    if not downscale:
+        return _Axis(start, stop, scale, (start - edge) * scale, edge, length)
+    scale = max(1, round((stop - start) * scale)) / (stop - start)
+    steps = round((start - edge) * scale)
+    return _Axis(start, stop, scale, steps, start - steps / scale, out / scale)
+
+
+def fill_share(frame: Frame, width: float, height: float) -> float:
+    """The share of ``frame`` (original pixels) that lies outside the width × height image."""
+    inside_w = max(0.0, min(frame.x + frame.width, width) - max(frame.x, 0.0))
+    inside_h = max(0.0, min(frame.y + frame.height, height) - max(frame.y, 0.0))
+    share = 1 - inside_w * inside_h / (frame.width * frame.height)
+    # a frame on the image's edge may overhang it by a rounding error: that is no fill
+    return round(share, 4) if share > 1e-4 else 0.0
+
+
+def compose(
+    source: Source, frame: Frame, out: tuple[int, int], *, exact: bool = False
+) -> tuple[pyvips.Image, Frame]:
+    """The frame at ``out`` pixels: crop, one resample, edge fill where it leaves the source;
+    and the frame as resampled (its real-valued box: what an independent reference uses)."""
     image = source.image
     sx, sy = source.scale
-    fx, fy, fw, fh = frame.x * sx, frame.y * sy, frame.width * sx, frame.height * sy
     width, height = out
-    hscale, vscale = width / fw, height / fh
-    # the part of the frame inside the image, plus room for the kernel
-    pad = 4 / min(hscale, vscale, 1.0)
-    x0, y0 = max(0, math.floor(max(fx, 0) - pad)), max(0, math.floor(max(fy, 0) - pad))
-    x1 = min(image.width, math.ceil(min(fx + fw, image.width) + pad))
-    y1 = min(image.height, math.ceil(min(fy + fh, image.height) + pad))
-    part = image.crop(x0, y0, x1 - x0, y1 - y0).resize(
-        hscale, vscale=vscale, kernel=KERNEL, gap=0.0 if exact else 2.0
-    )
-    left, top = round((x0 - fx) * hscale), round((y0 - fy) * vscale)
-    canvas = part.embed(left, top, width, height, extend="copy")
+    fw, fh = frame.width * sx, frame.height * sy
+    downscale = width / fw < 1 and height / fh < 1
+    pad = 4 / min(width / fw, height / fh, 1.0)  # room for the kernel
+    h = _axis(frame.x * sx, fw, width, image.width, pad, downscale)
+    v = _axis(frame.y * sy, fh, height, image.height, pad, downscale)
+    part = image.crop(h.start, v.start, h.stop - h.start, v.stop - v.start)
+    if downscale:
+        part = part.resize(h.scale, vscale=v.scale, kernel=KERNEL, gap=0.0 if exact else 2.0)
+        canvas = part.embed(round(h.offset), round(v.offset), width, height, extend="copy")
+    else:
+        # pixel centres: output i + 0.5 sits at scale * (source x + 0.5) + offset
+        canvas = part.affine(
+            [h.scale, 0, 0, v.scale],
+            interpolate=pyvips.Interpolate.new("bicubic"),
+            odx=h.offset + (h.scale - 1) / 2,
+            ody=v.offset + (v.scale - 1) / 2,
+            oarea=[0, 0, width, height],
+            extend="copy",
+        )
+    used = replace(frame, x=h.edge / sx, y=v.edge / sy, width=h.length / sx, height=v.length / sy)
+    fx, fy = h.edge, v.edge
     inside = (
-        round((max(fx, 0) - fx) * hscale),
-        round((max(fy, 0) - fy) * vscale),
-        round((min(fx + fw, image.width) - fx) * hscale),
-        round((min(fy + fh, image.height) - fy) * vscale),
+        round((max(fx, 0) - fx) * h.scale),
+        round((max(fy, 0) - fy) * v.scale),
+        round((min(fx + h.length, image.width) - fx) * h.scale),
+        round((min(fy + v.length, image.height) - fy) * v.scale),
     )
     if inside != (0, 0, width, height) and frame.fill_fraction > 0:
         canvas = _soft_fill(canvas, inside)
-    return canvas.copy_memory()
+    return canvas.copy_memory(), used
 
 
 def _soft_fill(canvas: pyvips.Image, inside: tuple[int, int, int, int]) -> pyvips.Image:
-    """Blur the copied-edge bands outside ``inside`` (left, top, right, bottom) so they read
-    as a continuation of the background rather than streaks."""
+    """Fill outside ``inside`` (left, top, right, bottom) with a blurred, darkened copy of
+    the picture scaled to cover the whole output: no copied edge pixels, so no streaks,
+    and the picture fades into it over a few pixels inside its edge, so no seam."""
     width, height = canvas.width, canvas.height
-    soft = canvas.resize(1 / 8).gaussblur(6).resize(8, kernel="linear")
-    soft = soft.embed(0, 0, width, height, extend="copy")
-    # grown a little, so the blur's ramp falls on the copied edge, not on the picture
-    grow = round(2.5 * FEATHER)
-    left, top = max(0, inside[0] - grow), max(0, inside[1] - grow)
-    right, bottom = min(width, inside[2] + grow), min(height, inside[3] + grow)
-    mask = pyvips.Image.black(width, height).draw_rect(
-        255, left, top, max(1, right - left), max(1, bottom - top), fill=True
+    left, top, right, bottom = inside
+    picture = canvas.crop(left, top, max(1, right - left), max(1, bottom - top))
+    cover = max(width / picture.width, height / picture.height)
+    backdrop = picture.resize(cover * FILL_REDUCE, kernel="linear")
+    backdrop = backdrop.gaussblur(FILL_BLUR).resize(1 / FILL_REDUCE, kernel="linear")
+    backdrop = backdrop.crop(
+        max(0, (backdrop.width - width) // 2),
+        max(0, (backdrop.height - height) // 2),
+        min(width, backdrop.width),
+        min(height, backdrop.height),
+    ).embed(0, 0, width, height, extend="copy")
+    backdrop = backdrop.linear(FILL_DARKEN, 0)
+    # a short ramp centred on the sides that meet fill (a few pixels of the picture's
+    # edge fade, a few copied ones show faintly); a side on the output's border keeps
+    # the picture whole
+    inset = round(2 * FEATHER)
+    x0 = left if left > 0 else -inset
+    y0 = top if top > 0 else -inset
+    x1 = right if right < width else width + inset
+    y1 = bottom if bottom < height else height + inset
+    mask = pyvips.Image.black(width + 4 * inset, height + 4 * inset).draw_rect(
+        255, x0 + 2 * inset, y0 + 2 * inset, max(1, x1 - x0), max(1, y1 - y0), fill=True
     )
-    mask = mask.gaussblur(FEATHER).cast("uchar")
-    return mask.ifthenelse(canvas, soft, blend=True).cast("uchar")
+    mask = mask.gaussblur(FEATHER / 2).crop(2 * inset, 2 * inset, width, height).cast("uchar")
+    return mask.ifthenelse(canvas, backdrop, blend=True).cast("uchar")

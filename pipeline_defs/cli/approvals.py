@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from pipeline_defs.cli.ids import resolve_id, short_id
+from pipeline_defs.cli.ids import check_slugs, resolve_id, short_id
 from pipeline_defs.cli.output import refuse, stdout_console
+from resources.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -46,6 +47,8 @@ def list_approvals(
     from resources.sql_files import sql
 
     with DatabaseResource().get_engine().connect() as conn:
+        if org:
+            check_slugs(conn, [org])
         user_id = _user_id(conn, user) if user else None
         rows = [
             dict(row)
@@ -57,7 +60,7 @@ def list_approvals(
     if as_json:
         typer.echo(json.dumps(rows, default=str, indent=2))
         return
-    table = Table(title=f"{len(rows)} approval(s)")
+    table = Table(title=plural(len(rows), "approval"))
     for column in ("approval id", "organization", "request", "step", "approver", "status", "due"):
         # an id cut in two could not be copied: the short one (`decide` takes it) stays whole
         table.add_column(column, overflow="fold", no_wrap=column == "approval id")

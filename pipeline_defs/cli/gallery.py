@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from pipeline_defs.cli.ids import check_slugs
 from resources.wording import plural
 
 if TYPE_CHECKING:
@@ -26,15 +27,6 @@ def default_gallery_dir() -> Path:
     from resources.paths import data_dir
 
     return data_dir() / "gallery"
-
-
-def unknown_organizations(slugs: list[str]) -> list[str]:
-    from resources.database import DatabaseResource
-    from resources.sql_files import sql
-
-    with DatabaseResource().get_engine().connect() as conn:
-        rows = conn.execute(sql("gallery/organizations"), {"slugs": slugs}).mappings()
-        return [row["slug"] for row in rows if not row["known"]]
 
 
 def build_default(
@@ -64,9 +56,11 @@ def build(
     ),
 ) -> None:
     """Write the gallery (index + one page per request) and print the index's path."""
-    if org and (unknown := unknown_organizations(org)):
-        typer.echo(f"error: no organization with slug {', '.join(unknown)}", err=True)
-        raise typer.Exit(code=2)
+    if org:
+        from resources.database import DatabaseResource
+
+        with DatabaseResource().get_engine().connect() as conn:
+            check_slugs(conn, org)
     result = build_default(out, org)
     typer.echo(
         f"{plural(result.pages, 'request page')}, {plural(result.written, 'file')} written, "

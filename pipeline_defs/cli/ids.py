@@ -82,3 +82,15 @@ def _bounds(given: str, noun: str) -> dict[str, UUID]:
 
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def check_slugs(conn: "Connection", given: list[str]) -> None:
+    """Exit 2 with one line listing the organizations there are when any slug in
+    ``given`` names none (a filter on an unknown slug would list nothing, silently)."""
+    from resources.sql_files import sql
+
+    known = conn.execute(sql("tenancy/organization_slugs")).scalars().all()
+    unknown = [slug for slug in given if slug not in known]
+    if unknown:
+        names = ", ".join(repr(slug) for slug in unknown)
+        raise bad_id(f"no organization has the slug {names}; known: {', '.join(known)}")

@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline_defs.cli.ids import expand_short_ids, resolve_id, short_id
+from pipeline_defs.cli.ids import check_slugs, expand_short_ids, resolve_id, short_id
 from pipeline_defs.cli.output import errors, refuse, stdout_console
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _organization_id(conn: "Connection", slug: str) -> UUID:
 
     row = conn.execute(sql("background_jobs/organization_by_slug"), {"slug": slug}).first()
     if row is None:
-        raise refuse(f"there is no organization with slug {slug!r}")
+        check_slugs(conn, [slug])
     return row.id
 
 

@@ -135,7 +135,7 @@ def generated_asset_row(asset: DemoAsset) -> dict[str, object]:
         "file_path": asset.image.key,
         "file_url": asset.image.url,
         "file_size_bytes": asset.image.size_bytes,
-        "dimensions": as_json(asset.image.dimensions),
+        "dimensions": as_json({**asset.image.dimensions, "format": "jpeg"}),
         "freepik_image_id": task_id,
         "freepik_image_kind": "task" if task_id else None,
         "generation_parameters": as_json(
