@@ -126,18 +126,26 @@ def copy_request(engine: Engine, source_id, *, new_id=None, **changes) -> uuid.U
 
 
 def first_request(engine: Engine, *, brand: str | None = None, submitted: bool = False):
-    """The lowest-id demo request (of a brand, or a submitted one): a fixed source to copy."""
+    """The lowest-id demo request (of a brand, or a submitted one): a fixed source to copy.
+
+    Only the demo's own rows count (their ids are uuid5 of organization and title): the
+    copies other tests make must not become the source, or a test's images would depend
+    on which tests ran before it."""
+    from pipeline_defs.demo_data.ids import demo_id
+
     with engine.connect() as conn:
-        return conn.execute(
+        rows = conn.execute(
             text(
-                "select r.id from content_requests as r "
+                "select r.id, o.slug, r.title from content_requests as r "
                 "join brand_profiles as b on b.id = r.brand_profile_id "
+                "join organizations as o on o.id = r.organization_id "
                 "where (cast(:brand as text) is null or b.name = :brand) "
                 "and (not :submitted or r.status = 'submitted') "
-                "order by r.id limit 1"
+                "order by r.id"
             ),
             {"brand": brand, "submitted": submitted},
-        ).scalar_one()
+        ).all()
+    return next(row.id for row in rows if row.id == demo_id("request", row.slug, row.title))
 
 
 def fixed_id(purpose: str) -> uuid.UUID:
