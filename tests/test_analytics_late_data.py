@@ -5,6 +5,7 @@ assets; the queue runs it, and the days' rows then equal their recomputation."""
 
 import json
 import os
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -169,11 +170,16 @@ def test_late_changes_ten_days_back_are_queued_and_recomputed(
             },
         )
     # 3. a late export of metrics_day with other figures
-    (tmp_path / "late.csv").write_text(
+    late = tmp_path / "late.csv"
+    late.write_text(
         "external_post_id,platform,date,impressions,likes,clicks\n"
         f"{post.external_post_id},{post.platform},{metrics_day},{post.impressions + 1000},"
         f"{post.likes + 50},{post.clicks + 5}\n"
     )
+    # stamped with this process's clock: the kernel stamps files with its own, which a
+    # shifted test clock (make test-dates) does not move
+    written = time.time()
+    os.utime(late, (written, written))
 
     stored = world.frame(
         "select created_at, regenerated_at from generated_assets where id = :id", id=image["id"]
