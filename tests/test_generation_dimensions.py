@@ -61,15 +61,24 @@ def test_a_story_recorded_at_the_platforms_primary_size_is_a_problem() -> None:
 
 def test_every_generated_row_records_its_file_and_the_blocking_check_passes(demo_world) -> None:
     # a story template: its master is 1080x1920, not the platform's primary 1080x1080
+    from pipeline_defs.demo_data.ids import demo_id
+
+    # a demo request of its own, never a copy another test made (and may have broken)
     with demo_world.engine.connect() as conn:
-        source, story = conn.execute(
+        candidates = conn.execute(
             text(
-                "select r.id, t.id from content_requests as r "
+                "select r.id, t.id as story, o.slug, r.title from content_requests as r "
+                "join organizations as o on o.id = r.organization_id "
                 "join content_templates as t on t.brand_profile_id = r.brand_profile_id "
                 "where t.platform = 'instagram' and t.format_specifications ->> 'placement' "
-                "= 'story' and 'instagram' = any(r.target_platforms) order by r.id limit 1"
+                "= 'story' and 'instagram' = any(r.target_platforms) order by r.id"
             )
-        ).one()
+        ).all()
+    source, story = next(
+        (row.id, row.story)
+        for row in candidates
+        if row.id == demo_id("request", row.slug, row.title)
+    )
     request_id = copy_request(demo_world.engine, source, template_id=story)
     result = materialize(
         [generated_assets, generated_assets_record_their_files],
