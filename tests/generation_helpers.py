@@ -131,7 +131,6 @@ def first_request(engine: Engine, *, brand: str | None = None, submitted: bool =
     Only the demo's own rows count (their ids are uuid5 of organization and title): the
     copies other tests make must not become the source, or a test's images would depend
     on which tests ran before it."""
-    from pipeline_defs.demo_data.ids import demo_id
 
     with engine.connect() as conn:
         rows = conn.execute(
@@ -145,7 +144,15 @@ def first_request(engine: Engine, *, brand: str | None = None, submitted: bool =
             ),
             {"brand": brand, "submitted": submitted},
         ).all()
-    return next(row.id for row in rows if row.id == demo_id("request", row.slug, row.title))
+    return first_demo_row(rows).id
+
+
+def first_demo_row(rows):
+    """The first of ``rows`` (each with the request's ``id``, its organization's ``slug``
+    and its ``title``) that is a demo request itself, not a copy another test made."""
+    from pipeline_defs.demo_data.ids import demo_id
+
+    return next(row for row in rows if row.id == demo_id("request", row.slug, row.title))
 
 
 def fixed_id(purpose: str) -> uuid.UUID:

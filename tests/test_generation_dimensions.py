@@ -18,7 +18,7 @@ from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
 from resources.migrations import alembic_config, upgrade
 from tests.factories import make_generated_asset, make_tenant
-from tests.generation_helpers import asset_rows, copy_request
+from tests.generation_helpers import asset_rows, copy_request, first_demo_row
 
 
 def _encoded(width: int, height: int, image_format: str) -> bytes:
@@ -61,8 +61,6 @@ def test_a_story_recorded_at_the_platforms_primary_size_is_a_problem() -> None:
 
 def test_every_generated_row_records_its_file_and_the_blocking_check_passes(demo_world) -> None:
     # a story template: its master is 1080x1920, not the platform's primary 1080x1080
-    from pipeline_defs.demo_data.ids import demo_id
-
     # a demo request of its own, never a copy another test made (and may have broken)
     with demo_world.engine.connect() as conn:
         candidates = conn.execute(
@@ -74,11 +72,8 @@ def test_every_generated_row_records_its_file_and_the_blocking_check_passes(demo
                 "= 'story' and 'instagram' = any(r.target_platforms) order by r.id"
             )
         ).all()
-    source, story = next(
-        (row.id, row.story)
-        for row in candidates
-        if row.id == demo_id("request", row.slug, row.title)
-    )
+    chosen = first_demo_row(candidates)
+    source, story = chosen.id, chosen.story
     request_id = copy_request(demo_world.engine, source, template_id=story)
     result = materialize(
         [generated_assets, generated_assets_record_their_files],
