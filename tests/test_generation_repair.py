@@ -331,3 +331,48 @@ def test_a_refused_call_stops_a_palette_repair_with_the_reason(demo_media):  # n
     )
     assert [a.number for a in repaired.attempts] == [0]
     assert repaired.stopped == "no further provider call: no provider in this test"
+
+
+# ---- visible: the gallery -------------------------------------------------------------------
+
+
+def test_the_gallery_shows_a_repaired_images_attempts(demo_world, tmp_path):
+    from pathlib import Path
+
+    from assets.gallery import MediaLinks, build_gallery
+    from tests.test_gallery import parse
+
+    engine = demo_world.engine
+    request_id = _off_brand_request(engine, "repair/gallery")
+    assert generate(demo_world, [request_id]).success
+    (row,) = asset_rows(engine, request_id)
+    attempts = _attempts(row)
+
+    build = build_gallery(engine, tmp_path, MediaLinks(Path(demo_world.media).resolve()))
+    page_file = build.index.parent / "requests" / f"{request_id}.html"
+    page = parse(page_file)
+    html = page_file.read_text()
+    thumbnails = [i for i in page.images if i["src"].startswith("data:image/webp;base64,")]
+    assert [i["src"] for i in thumbnails] == [a["thumbnail"] for a in attempts]
+    assert f"Repair attempts ({len(attempts) - 1})" in html
+    assert html.count('class="attempt kept"') == 1
+    for attempt in attempts:
+        assert f'data-attempt="{attempt["attempt"]}"' in html
+    assert attempts[1]["changed"] in html
+
+
+def test_a_thumbnail_that_is_not_an_inline_image_is_never_shown():
+    from assets.gallery.model import attempts_from
+
+    record = {
+        "kept": 1,
+        "stopped": "repaired",
+        "attempts": [
+            {"attempt": 0, "score": 70.0, "thumbnail": "javascript:alert(1)"},
+            {"attempt": 1, "score": 99.0, "thumbnail": "data:image/webp;base64,AAAA"},
+        ],
+    }
+    attempts, stopped = attempts_from(record)
+    assert [a.thumbnail for a in attempts] == [None, "data:image/webp;base64,AAAA"]
+    assert [a.kept for a in attempts] == [False, True] and stopped == "repaired"
+    assert attempts_from({"attempts": [{"attempt": 0}]}) == ((), None)  # made once
