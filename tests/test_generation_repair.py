@@ -5,7 +5,6 @@ fake server), checked against the compliance stage's own verdict, api_usage and 
 """
 
 import io
-from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -20,7 +19,8 @@ from assets.rendering import RenderRepairs, render_template
 from pipeline_defs.demo_data.brands import BRANDS
 from resources.image_store import FileStore
 from tests.compliance_corpus import low_contrast, off_palette, on_brand
-from tests.fake_freepik import API_KEY, running_fake_freepik
+from tests.freepik_world import PRICE, instagram_request, set_budget, spent
+from tests.freepik_world import usage as _usage
 from tests.generation_helpers import (
     asset_rows,
     copy_request,
@@ -29,25 +29,12 @@ from tests.generation_helpers import (
     fixed_id,
     generate,
     metadata_of,
-    organization_on_freepik,
     request_row,
 )
 from tests.test_brand_kits import demo_media  # noqa: F401 - a fixture
 
+pytest_plugins = ["tests.freepik_world"]
 OFF_BRAND = ["#FF00FF", "#00C000"]  # magenta and green: on no demo brand's palette
-PRICE = Decimal("0.004")  # demo pricing: freepik.classic-fast per image
-
-
-def _usage(engine, request_id) -> list:
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select endpoint, response_status, cost_per_request, images_generated "
-                "from api_usage where content_request_id = :id "
-                "order by request_timestamp, created_at"
-            ),
-            {"id": request_id},
-        ).all()
 
 
 def _attempts(row: dict) -> list[dict]:
@@ -168,49 +155,10 @@ def test_max_repair_attempts_is_an_organization_setting():
 # ---- Freepik, against the local fake server ------------------------------------------------
 
 
-@pytest.fixture
-def fake(monkeypatch):
-    with running_fake_freepik() as server:
-        monkeypatch.setenv("FREEPIK_API_KEY", API_KEY)
-        monkeypatch.setenv("FREEPIK_BASE_URL", server.base_url)
-        monkeypatch.delenv("FREEPIK_MODEL", raising=False)
-        yield server
-
-
-@pytest.fixture
-def freepik_org(demo_world):
-    with organization_on_freepik(demo_world.engine) as org:
-        yield org
-
-
 def _freepik_request(engine, org, purpose: str):
-    with engine.connect() as conn:
-        source = conn.execute(
-            text(
-                "select id from content_requests where organization_id = :org "
-                "and status = 'submitted' order by id limit 1"
-            ),
-            {"org": org},
-        ).scalar_one()
-    return copy_request(
-        engine,
-        source,
-        new_id=fixed_id(purpose),
-        target_platforms=["instagram"],
-        style_preferences={"num_images": 1},
+    return instagram_request(
+        engine, org, new_id=fixed_id(purpose), style_preferences={"num_images": 1}
     )
-
-
-def _spent_today(engine, org) -> Decimal:
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select coalesce(sum(cost_per_request), 0) from api_usage "
-                "where organization_id = :org and request_timestamp >= "
-                "date_trunc('day', now() at time zone 'utc') at time zone 'utc'"
-            ),
-            {"org": org},
-        ).scalar_one()
 
 
 def test_a_freepik_repair_makes_exactly_the_calls_recorded_in_api_usage(
@@ -243,15 +191,8 @@ def test_a_budget_for_one_more_call_stops_after_one_attempt_with_that_reason(
     engine = demo_world.engine
     request_id = _freepik_request(engine, freepik_org, "repair/budget")
     fake.drift(times=2)  # the first background and the first repair's both stray
-    budget = _spent_today(engine, freepik_org) + 2 * PRICE  # the first call and one more
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "update organizations set settings = jsonb_set(settings, '{daily_budget_usd}', "
-                "to_jsonb(cast(:budget as numeric))) where id = :id"
-            ),
-            {"budget": budget, "id": freepik_org},
-        )
+    # the first call and one more
+    set_budget(engine, freepik_org, spent(engine, freepik_org) + 2 * PRICE)
     assert generate(demo_world, [request_id]).success
 
     assert request_row(engine, request_id)["status"] == "generated"  # repairs never fail it
@@ -376,3 +317,43 @@ def test_a_thumbnail_that_is_not_an_inline_image_is_never_shown():
     assert [a.thumbnail for a in attempts] == [None, "data:image/webp;base64,AAAA"]
     assert [a.kept for a in attempts] == [False, True] and stopped == "repaired"
     assert attempts_from({"attempts": [{"attempt": 0}]}) == ((), None)  # made once
+
+
+@pytest.mark.parametrize(
+    ("colors", "named"),
+    [
+        ("#FF00FF", "style_preferences.colors must be a list"),
+        (["#FF00FF", "#00C000", "#0000FF", "#FFFF00"], "at most 3"),
+        (["magenta"], "'magenta' is not a #RRGGBB colour"),
+        ([12], "12 is not a #RRGGBB colour"),
+    ],
+)
+def test_requested_colours_that_are_not_colours_fail_the_request_naming_the_field(colors, named):
+    from assets.generation import planning
+
+    request = {
+        "requester_is_active_member": True,
+        "content_brief": "A brief.",
+        "target_platforms": ["instagram"],
+        "style_preferences": {"colors": colors},
+    }
+    with pytest.raises(planning.RequestInputError, match="style_preferences.colors") as raised:
+        planning.check_request(request)
+    assert named in str(raised.value)
+
+
+def test_requested_colours_lead_the_palette_and_a_repair_drops_them():
+    from assets.generation import planning
+    from assets.generation.types import PaletteColor
+
+    brand = (PaletteColor("#3E2723", 3.0), PaletteColor("#F5EFE6", 2.0))
+    asked = planning.request_palette({"style_preferences": {"colors": ["#ff00ff"]}}, brand)
+    assert asked == (PaletteColor("#FF00FF", 5.0), *brand)
+    spec = ImageSpec("A prompt", 10, 10, "square_1_1", seed=7, num_images=3, palette=asked)
+    repaired = planning.repair_spec(spec, brand, 1)
+    assert repaired.palette == brand and repaired.num_images == 1
+    assert repaired.seed not in range(7, 7 + 3)
+    assert repaired.prompt.endswith(
+        "Colours: mostly #3E2723, #F5EFE6, only the brand palette, no other hues."
+    )
+    assert planning.repair_spec(repaired, brand, 2).prompt == repaired.prompt  # said once
