@@ -357,3 +357,24 @@ def test_requested_colours_lead_the_palette_and_a_repair_drops_them():
         "Colours: mostly #3E2723, #F5EFE6, only the brand palette, no other hues."
     )
     assert planning.repair_spec(repaired, brand, 2).prompt == repaired.prompt  # said once
+
+
+def test_a_scoring_failure_keeps_the_first_render_with_a_warning():
+    from assets.generation.process import _with_repairs
+
+    def broken(data, metadata):
+        raise ValueError("a scoring bug")
+
+    spec = ImageSpec(prompt="test", width=1, height=1, size_name="square_1_1", seed=1)
+    unscored = Attempt(0, b"png", "png", {}, None, GeneratedImage(b""), spec, "first", True)
+    warnings = []
+    kept = _with_repairs(
+        unscored,
+        limit=2,
+        compose=None,
+        judge=broken,
+        new_background=_refusing_provider,
+        warnings=warnings,
+    )
+    assert kept is None
+    assert warnings == ["repairs skipped: internal error: ValueError: a scoring bug"]

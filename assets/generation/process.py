@@ -225,19 +225,17 @@ def _generate(
                 data, extension, render = compose(generated, NO_REPAIRS)
                 repaired = None
                 if limit > 0:
-                    judge = partial(_judge, kit=kit, platform=platform, context=context)
-                    first = Attempt(
-                        0, data, extension, render, judge(data, render), generated, own, FIRST, True
-                    )
-                    repaired = repair(
-                        first,
+                    repaired = _with_repairs(
+                        Attempt(0, data, extension, render, None, generated, own, FIRST, True),
                         limit=limit,
                         compose=compose,
-                        judge=judge,
+                        judge=partial(_judge, kit=kit, platform=platform, context=context),
                         new_background=partial(
                             _new_background, provider=provider, ledger=ledger, context=context
                         ),
+                        warnings=outcome.warnings,
                     )
+                if repaired is not None:
                     kept = repaired.kept
                     data, extension, render = kept.data, kept.extension, kept.render
                     generated, own = kept.generated, kept.spec
@@ -270,6 +268,21 @@ def _generate(
 
 
 FIRST = "first render"
+
+
+def _with_repairs(
+    unscored: Attempt, *, limit: int, compose, judge, new_background, warnings: list[str]
+) -> Repaired | None:
+    """The first render scored and repaired; None (the first render kept, with a warning)
+    when scoring fails unexpectedly: a scoring bug must not cost the request its image."""
+    try:
+        first = replace(unscored, result=judge(unscored.data, unscored.render))
+        return repair(
+            first, limit=limit, compose=compose, judge=judge, new_background=new_background
+        )
+    except Exception as error:  # noqa: BLE001 - compliance scores it again, and reports
+        warnings.append(f"repairs skipped: internal error: {type(error).__name__}: {error}")
+        return None
 
 
 def _judge(data: bytes, render: dict, *, kit, platform: str, context: RequestContext):
