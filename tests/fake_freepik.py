@@ -6,6 +6,9 @@ with Pillow (sized per image.size / aspect_ratio, deterministic per seed), async
 tasks with polling and result files served over HTTP, and injectable faults:
 error statuses (with or without Retry-After), slow answers, dropped connections,
 malformed JSON; tasks that fail, are cancelled, never finish or are flagged NSFW.
+Images are drawn in the request's `styling.colors` (as the real model mostly keeps to
+them), in random colours when none are given or after `drift()` (colours that stray
+from the palette, what a brand-compliance repair has to deal with).
 
 Use the `fake_freepik` fixture (`pytest_plugins = ("tests.fake_freepik",)`), or
 `running_fake_freepik()` as a context manager.
@@ -132,6 +135,7 @@ class FakeFreepik:
     _faults: list[_QueuedFault] = field(default_factory=list)
     _plans: list[TaskPlan] = field(default_factory=list)
     _nsfw_next: int = 0
+    _drift_next: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -198,6 +202,21 @@ class FakeFreepik:
         with self._lock:
             self._nsfw_next += times
 
+    def drift(self, times: int = 1) -> None:
+        """The next `times` generation calls ignore styling.colors (random colours)."""
+        with self._lock:
+            self._drift_next += times
+
+    def _colors(self, body: Any) -> list[tuple[int, int, int]]:
+        """The colours to draw with: the request's, or none (random) when drifting."""
+        with self._lock:
+            drifting = self._drift_next > 0
+            self._drift_next -= 1 if drifting else 0
+        if drifting:
+            return []
+        colors = sorted((body.get("styling") or {}).get("colors") or [], key=lambda c: -c["weight"])
+        return [tuple(int(c["color"][i : i + 2], 16) for i in (1, 3, 5)) for c in colors]
+
     # -- serving (from handler threads) -------------------------------------------
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
@@ -246,8 +265,9 @@ class FakeFreepik:
             nsfw = self._nsfw_next > 0
             self._nsfw_next -= 1 if nsfw else 0
         width, height = SIZES[size]
+        colors = self._colors(body)
         data = [
-            {"base64": _b64(png_image(width, height, seed + i)), "has_nsfw": nsfw}
+            {"base64": _b64(png_image(width, height, seed + i, colors)), "has_nsfw": nsfw}
             for i in range(count)
         ]
         meta = {"image": {"size": size, "width": width, "height": height}, "seed": seed}
@@ -265,7 +285,7 @@ class FakeFreepik:
             number = len(self.tasks) + 1
         task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"fake-freepik-task-{number}"))
         width, height = SIZES[aspect]
-        image = png_image(width, height, body.get("seed", number))
+        image = png_image(width, height, body.get("seed", number), self._colors(body))
         with self._lock:
             self.tasks[task_id] = _Task(task_id, model, plan, image)
         created = {"task_id": task_id, "status": "CREATED", "generated": []}
@@ -394,15 +414,25 @@ def _validate_common(body: Any) -> str | None:
     return None
 
 
-def png_image(width: int, height: int, seed: int) -> bytes:
-    """A PNG that is the same for the same seed and size, different across seeds."""
+def png_image(
+    width: int, height: int, seed: int, colors: list[tuple[int, int, int]] | None = None
+) -> bytes:
+    """A PNG that is the same for the same seed, size and colours, different across seeds:
+    a field in the first colour with four rectangles in the others (random colours when
+    none are given)."""
     rng = random.Random(seed)
-    image = Image.new("RGB", (width, height), tuple(rng.randrange(256) for _ in range(3)))
+
+    def color(index: int) -> tuple[int, int, int]:
+        if colors:
+            return colors[0] if index == 0 else colors[rng.randrange(len(colors))]
+        return tuple(rng.randrange(256) for _ in range(3))
+
+    image = Image.new("RGB", (width, height), color(0))
     draw = ImageDraw.Draw(image)
     for _ in range(4):
         x0, y0 = rng.randrange(width), rng.randrange(height)
         x1, y1 = rng.randrange(x0, width + 1), rng.randrange(y0, height + 1)
-        draw.rectangle((x0, y0, x1, y1), fill=tuple(rng.randrange(256) for _ in range(3)))
+        draw.rectangle((x0, y0, x1, y1), fill=color(1))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

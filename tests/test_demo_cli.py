@@ -80,6 +80,28 @@ def test_the_gallery_is_on_disk_with_a_page_per_request(demo_runs) -> None:
         assert f"requests/{page.name}" in html
 
 
+def test_the_gallery_shows_a_repaired_image_with_its_attempts(demo_runs) -> None:
+    """The demo's holiday request asks for off-brand colours: its images are repaired."""
+    env, data, _, _ = demo_runs
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as conn:
+        repaired = conn.execute(
+            text(
+                "select content_request_id, "
+                "jsonb_array_length(generation_parameters -> 'repair' -> 'attempts') as attempts "
+                "from generated_assets "
+                "where jsonb_array_length(generation_parameters -> 'repair' -> 'attempts') > 1"
+            )
+        ).all()
+    engine.dispose()
+    assert repaired
+    pages = data / "gallery" / "requests"
+    for request_id, attempts in repaired:
+        html = (pages / f"{request_id}.html").read_text()
+        assert f"Repair attempts ({attempts - 1})" in html
+        assert html.count('src="data:image/webp;base64,') >= attempts
+
+
 def test_a_second_run_finds_nothing_to_make(demo_runs) -> None:
     _, _, first, second = demo_runs
     assert "generating" not in second  # nothing was submitted any more

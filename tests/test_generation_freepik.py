@@ -6,65 +6,23 @@ import pytest
 from sqlalchemy import text
 
 from resources.settings import list_settings, set_setting
-from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
+from tests.fake_freepik import API_KEY, Fault
+from tests.freepik_world import PRICE
+from tests.freepik_world import instagram_request as _instagram_request
+from tests.freepik_world import set_budget as _set_budget
+from tests.freepik_world import source_request as _source_request
+from tests.freepik_world import spent as _spent
+from tests.freepik_world import usage as _usage
 from tests.generation_helpers import (
     asset_rows,
     copy_request,
     files_of_request,
     generate,
     metadata_of,
-    organization_on_freepik,
     request_row,
 )
 
-PRICE = Decimal("0.004")  # demo pricing: freepik.classic-fast per image
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    with running_fake_freepik() as server:
-        monkeypatch.setenv("FREEPIK_API_KEY", API_KEY)
-        monkeypatch.setenv("FREEPIK_BASE_URL", server.base_url)
-        monkeypatch.delenv("FREEPIK_MODEL", raising=False)
-        yield server
-
-
-@pytest.fixture
-def freepik_org(demo_world):
-    """A demo organization switched to Freepik for the test, switched back after."""
-    with organization_on_freepik(demo_world.engine) as org:
-        yield org
-
-
-def _source_request(engine, org, platforms: int = 1) -> object:
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select id from content_requests where organization_id = :org "
-                "and status = 'submitted' and cardinality(target_platforms) >= :n "
-                "order by id limit 1"
-            ),
-            {"org": org, "n": platforms},
-        ).scalar_one()
-
-
-def _instagram_request(engine, org, **changes) -> object:
-    """A new submitted request of ``org`` for Instagram alone."""
-    return copy_request(
-        engine, _source_request(engine, org), target_platforms=["instagram"], **changes
-    )
-
-
-def _usage(engine, request_id) -> list:
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select endpoint, method, response_status, cost_per_request, images_generated, "
-                "request_parameters from api_usage where content_request_id = :id "
-                "order by request_timestamp, created_at"
-            ),
-            {"id": request_id},
-        ).all()
+pytest_plugins = ["tests.freepik_world"]
 
 
 def test_images_come_from_freepik_and_every_call_is_priced(demo_world, freepik_org, fake):
@@ -127,30 +85,6 @@ def test_over_budget_no_call_is_made(demo_world, freepik_org, fake):
     assert "no call was made" in request["status_reason"]
     assert fake.api_requests == []
     assert _usage(demo_world.engine, request_id) == []
-
-
-def _set_budget(engine, org, budget) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "update organizations set settings = jsonb_set(settings, '{daily_budget_usd}', "
-                "to_jsonb(cast(:budget as numeric))) where id = :id"
-            ),
-            {"budget": budget, "id": org},
-        )
-
-
-def _spent(engine, org, period: str = "day") -> Decimal:
-    """The organization's provider spend since the start of this UTC day or month."""
-    with engine.connect() as conn:
-        return conn.execute(
-            text(
-                "select coalesce(sum(cost_per_request), 0) from api_usage "
-                "where organization_id = :org and request_timestamp >= "
-                "date_trunc(cast(:period as text), now() at time zone 'utc') at time zone 'utc'"
-            ),
-            {"org": org, "period": period},
-        ).scalar_one()
 
 
 def test_a_failure_midway_leaves_nothing_and_a_rerun_completes(demo_world, freepik_org, fake):

@@ -5,6 +5,7 @@ The compliance rules come from `compliance_details` as assets/compliance writes 
 documents (the demo's seeded images) carry fewer keys; missing ones stay None.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,6 +62,20 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class RepairAttempt:
+    """One attempt at an image (generation_parameters.repair.attempts[i])."""
+
+    number: int
+    changed: str
+    score: float | None
+    status: str | None
+    violations: tuple[str, ...]
+    provider_call: bool
+    thumbnail: str | None  # a data: URI, checked to be a base64 WebP or PNG
+    kept: bool
+
+
+@dataclass(frozen=True)
 class Asset:
     id: str
     name: str
@@ -79,6 +94,8 @@ class Asset:
     violations: tuple[str, ...]
     rules: tuple[Rule, ...]
     variants: tuple[Variant, ...] = ()
+    attempts: tuple[RepairAttempt, ...] = ()
+    repair_stopped: str | None = None
 
     @property
     def thumbnail(self) -> Variant | None:
@@ -168,11 +185,43 @@ def rule_from_details(raw: Mapping) -> Rule:
     )
 
 
+# what a thumbnail may be: an image inlined as base64, nothing a page could run
+_DATA_URI = re.compile(r"^data:image/(webp|png|jpeg);base64,[A-Za-z0-9+/]+=*$")
+
+
+def _attempt(raw: Mapping, kept: object) -> RepairAttempt:
+    thumbnail = raw.get("thumbnail")
+    violations = raw.get("violations") if isinstance(raw.get("violations"), list) else []
+    number = raw.get("attempt") if isinstance(raw.get("attempt"), int) else -1
+    return RepairAttempt(
+        number=number,
+        changed=str(raw.get("changed") or ""),
+        score=_number(raw.get("score")),
+        status=raw.get("status") if isinstance(raw.get("status"), str) else None,
+        violations=tuple(str(v) for v in violations),
+        provider_call=raw.get("provider_call") is True,
+        thumbnail=thumbnail if isinstance(thumbnail, str) and _DATA_URI.match(thumbnail) else None,
+        kept=number == kept,
+    )
+
+
+def attempts_from(repair: object) -> tuple[tuple[RepairAttempt, ...], str | None]:
+    """The attempts of a repaired image (none when it was made once) and why they stopped."""
+    if not isinstance(repair, Mapping) or not isinstance(repair.get("attempts"), list):
+        return (), None
+    attempts = tuple(
+        _attempt(a, repair.get("kept")) for a in repair["attempts"] if isinstance(a, Mapping)
+    )
+    stopped = repair.get("stopped") if isinstance(repair.get("stopped"), str) else None
+    return (attempts, stopped) if len(attempts) > 1 else ((), None)
+
+
 def asset_from_row(row: Mapping, variants: tuple[Variant, ...]) -> Asset:
     details = row["compliance_details"] if isinstance(row["compliance_details"], Mapping) else {}
     rules = details.get("rules") if isinstance(details.get("rules"), list) else []
     violations = details.get("violations") if isinstance(details.get("violations"), list) else []
     width, height = _size(row["dimensions"])
+    attempts, stopped = attempts_from(row.get("repair"))
     return Asset(
         id=str(row["id"]),
         name=row["asset_name"],
@@ -191,6 +240,8 @@ def asset_from_row(row: Mapping, variants: tuple[Variant, ...]) -> Asset:
         violations=tuple(str(v) for v in violations),
         rules=tuple(rule_from_details(r) for r in rules if isinstance(r, Mapping)),
         variants=variants,
+        attempts=attempts,
+        repair_stopped=stopped,
     )
 
 

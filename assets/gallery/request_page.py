@@ -6,7 +6,7 @@ from assets.gallery import formats
 from assets.gallery.common import definition_list, image, page, verdict_badge
 from assets.gallery.links import MediaLinks
 from assets.gallery.markup import Markup, el
-from assets.gallery.model import Approval, Asset, Check, Request, Rule, Variant
+from assets.gallery.model import Approval, Asset, Check, RepairAttempt, Request, Rule, Variant
 
 INDEX_HREF = "../index.html"
 
@@ -95,6 +95,49 @@ def _variant(variant: Variant, links: MediaLinks, page_dir: Path, title: str) ->
     )
 
 
+def _attempt(attempt: RepairAttempt, title: str) -> Markup:
+    alt = f"{title} — attempt {attempt.number}"
+    picture = (
+        el("img", src=attempt.thumbnail, alt=alt)
+        if attempt.thumbnail
+        else el("div", "no thumbnail", class_="missing", role="img", aria_label=alt)
+    )
+    label = "first render" if attempt.number == 0 else f"attempt {attempt.number}"
+    return el(
+        "figure",
+        picture,
+        el(
+            "figcaption",
+            el("strong", label),
+            " · kept" if attempt.kept else None,
+            el("br"),
+            f"score {formats.score(attempt.score)} · {attempt.status or '–'}",
+            el("br"),
+            attempt.changed if attempt.number else None,
+            " (provider call)" if attempt.number and attempt.provider_call else None,
+            el("br") if attempt.number else None,
+            f"violations: {', '.join(attempt.violations) or 'none'}",
+        ),
+        class_="attempt kept" if attempt.kept else "attempt",
+        data_attempt=attempt.number,
+        data_kept=str(attempt.kept).lower(),
+    )
+
+
+def _attempts(asset: Asset, title: str) -> Markup | None:
+    if not asset.attempts:
+        return None
+    return el(
+        "div",
+        el("h4", f"Repair attempts ({len(asset.attempts) - 1})"),
+        el("p", f"Stopped: {asset.repair_stopped}", class_="muted")
+        if asset.repair_stopped
+        else None,
+        el("div", [_attempt(a, title) for a in asset.attempts], class_="attempts"),
+        class_="repair",
+    )
+
+
 def _asset(asset: Asset, request: Request, links: MediaLinks, page_dir: Path) -> Markup:
     alt = f"{request.title} — {asset.platform} {asset.candidate}"
     master = el(
@@ -145,6 +188,7 @@ def _asset(asset: Asset, request: Request, links: MediaLinks, page_dir: Path) ->
             verdict_badge(asset.status, asset.score),
         ),
         el("div", master, verdict, class_="master"),
+        _attempts(asset, alt),
         el("h4", f"Variants ({len(asset.variants)})"),
         variants,
         class_="asset",

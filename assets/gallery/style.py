@@ -47,6 +47,10 @@ figure{margin:0}figcaption{font-size:.8rem;color:var(--muted);margin-top:.25rem}
 .variant{border:1px solid var(--line);border-radius:6px;padding:.45rem;background:#fff}
 .variant img,.variant .missing{display:block;margin:0 auto;max-width:100%;max-height:190px;
 width:auto;height:auto}.variant .missing{height:120px}
+.attempts{display:flex;gap:.8rem;flex-wrap:wrap}
+.attempt{border:1px solid var(--line);border-radius:6px;padding:.45rem;max-width:220px}
+.attempt.kept{border-color:var(--pass);box-shadow:0 0 0 1px var(--pass)}
+.attempt img,.attempt .missing{display:block;max-width:160px;max-height:160px;margin:0 auto}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.6rem 0}
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--soft);padding:.6rem .8rem;

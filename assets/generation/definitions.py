@@ -20,6 +20,7 @@ from dagster import (
 )
 from pydantic import Field
 
+from assets.analytics.reports import records_table
 from assets.generation import kit_audit
 from assets.generation.claims import stamp_claims
 from assets.generation.contact_sheet import contact_sheet
@@ -154,8 +155,12 @@ def generated_assets(
     return MaterializeResult(metadata=_generation_metadata(context.run.run_id, outcomes, store))
 
 
+REPAIR_COLUMNS = ("request", "image", "before", "after", "attempts", "provider calls", "stopped")
+
+
 def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> dict:
     images = [image for outcome in outcomes for image in outcome.images]
+    repairs = [note for outcome in outcomes for note in outcome.repairs]
     metadata = {
         "requests": len(outcomes),
         "generated": sum(o.status == "generated" for o in outcomes),
@@ -164,6 +169,9 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
         "images": len(images),
         "provider_calls": sum(o.calls for o in outcomes),
         "cost_usd": float(sum(o.cost for o in outcomes)),
+        # images made again after failing only repairable rules (docs/REPAIRS.md)
+        "repaired_images": len(repairs),
+        "repair_provider_calls": sum(note.provider_calls for note in repairs),
         # the requests whose images this run wrote: what the dimensions check reads
         "request_ids": MetadataValue.json([o.request_id for o in outcomes if o.images]),
     }
@@ -185,6 +193,25 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
             "\n".join(
                 ["| request | warning |", "| --- | --- |"]
                 + [f"| {request} | {warning.replace('|', '/')} |" for request, warning in warned]
+            )
+        )
+    if repairs:
+        metadata["repairs"] = MetadataValue.md(
+            records_table(
+                REPAIR_COLUMNS,
+                [
+                    (
+                        n.request_id,
+                        f"{n.platform} {n.variant_type}",
+                        f"{n.before:.2f} ({n.status_before})",
+                        f"{n.after:.2f} ({n.status_after})",
+                        n.attempts,
+                        n.provider_calls,
+                        n.stopped,
+                    )
+                    for n in repairs
+                ],
+                limit=50,
             )
         )
     if images:

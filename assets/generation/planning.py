@@ -1,7 +1,9 @@
 """From a content request to what is asked of the image provider (plain functions)."""
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from assets.generation.types import GenerationError, ImageSpec, PaletteColor
@@ -11,6 +13,9 @@ from resources.freepik.sizes import size_name_for
 # A brief is a paragraph or two; past this it is a pasted document, not a brief.
 MAX_BRIEF_CHARS = 5_000
 MAX_IMAGES_PER_PLATFORM = 4
+# style_preferences.colors: colours a requester asks for beside the brand's
+MAX_REQUEST_COLORS = 3
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class RequestInputError(GenerationError):
@@ -62,6 +67,17 @@ def _check_style(style: object) -> None:
                 f"style_preferences.{key} is {len(value):,} characters; "
                 f"the limit is {MAX_STYLE_TEXT_CHARS}"
             )
+    colors = style.get("colors", [])
+    if not isinstance(colors, list) or len(colors) > MAX_REQUEST_COLORS:
+        raise RequestInputError(
+            f"style_preferences.colors must be a list of at most {MAX_REQUEST_COLORS} "
+            f"colours, got {colors!r:.60}"
+        )
+    for color in colors:
+        if not isinstance(color, str) or not _HEX.match(color):
+            raise RequestInputError(
+                f"style_preferences.colors: {color!r:.40} is not a #RRGGBB colour"
+            )
     count = style.get("num_images", 1)
     if isinstance(count, bool) or not isinstance(count, int):
         raise RequestInputError(
@@ -103,6 +119,51 @@ def prompt_for(request: Mapping, brand_voice: str | None) -> str:
     return " ".join(part for part in parts if part)
 
 
+def request_palette(
+    request: Mapping, brand_palette: Sequence[PaletteColor]
+) -> tuple[PaletteColor, ...]:
+    """The brand's palette plus the colours the request asks for: each of those weighs
+    as much as the whole brand palette (they were asked for, so they lead)."""
+    asked = (request.get("style_preferences") or {}).get("colors") or []
+    heaviest = sum(color.weight for color in brand_palette) or 1.0
+    known = {color.hex.upper() for color in brand_palette}
+    extra = tuple(
+        PaletteColor(color.upper(), heaviest)
+        for color in dict.fromkeys(asked)
+        if color.upper() not in known
+    )
+    return (*extra, *brand_palette)
+
+
+def repair_seed(seed: int, attempt: int) -> int:
+    """A seed of its own for each repair attempt, far from the candidates' seed + i."""
+    digest = hashlib.sha256(f"{seed}/repair/{attempt}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+PALETTE_PROMPT = " Colours: mostly"
+
+
+def palette_prompt(prompt: str, brand_palette: Sequence[PaletteColor]) -> str:
+    if PALETTE_PROMPT in prompt:  # a repair of a repair: said once is enough
+        return prompt
+    heaviest = sorted(brand_palette, key=lambda color: -color.weight)[:3]
+    hexes = ", ".join(color.hex.upper() for color in heaviest)
+    return f"{prompt}{PALETTE_PROMPT} {hexes}, only the brand palette, no other hues."
+
+
+def repair_spec(spec: ImageSpec, brand_palette: Sequence[PaletteColor], attempt: int) -> ImageSpec:
+    """One new background for a palette repair: a new seed, the brand's colours only
+    (none a request added), and a prompt that names the heaviest of them."""
+    return replace(
+        spec,
+        seed=repair_seed(spec.seed, attempt),
+        num_images=1,
+        palette=tuple(brand_palette),
+        prompt=palette_prompt(spec.prompt, brand_palette),
+    )
+
+
 def image_spec(
     request: Mapping,
     platform: str,
@@ -120,7 +181,7 @@ def image_spec(
         seed=seed_for(request["id"], platform),
         num_images=image_count(request),
         negative_prompt="text, watermark, logo, letters",
-        palette=tuple(palette),
+        palette=request_palette(request, palette),
         style=style.get("style"),
         model=model,
     )

@@ -11,24 +11,29 @@ import io
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 from PIL import Image
 from sqlalchemy import Connection, Engine
 
 from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
+from assets.compliance.images import load_image
+from assets.compliance.process import placement_of
+from assets.compliance.scorer import score
 from assets.generation import planning
 from assets.generation.claims import request_lock
 from assets.generation.context import RequestContext, load_context
 from assets.generation.currency import organization_currency
 from assets.generation.file_facts import image_dimensions
 from assets.generation.ledger import UsageLedger, budgets_for
-from assets.generation.types import GeneratedImage, GenerationError, ImageProvider
+from assets.generation.repair import Attempt, Repaired, max_attempts, repair
+from assets.generation.types import GeneratedImage, GenerationError, ImageProvider, ImageSpec
 from assets.placements import Placement, primary_placement
-from assets.rendering import render_template, request_texts
+from assets.rendering import NO_REPAIRS, RenderRepairs, render_template, request_texts
 from resources.image_store import FileStore
 from resources.sql_files import sql
 
@@ -50,6 +55,22 @@ class StoredImage:
     image_format: str
 
 
+@dataclass(frozen=True)
+class RepairNote:
+    """One image that had repair attempts, as the run's metadata lists it."""
+
+    request_id: str
+    platform: str
+    variant_type: str
+    before: float
+    after: float
+    status_before: str
+    status_after: str
+    attempts: int  # repair attempts, the first render not counted
+    provider_calls: int
+    stopped: str
+
+
 @dataclass
 class RequestOutcome:
     request_id: str
@@ -59,6 +80,7 @@ class RequestOutcome:
     cost: Decimal = Decimal(0)
     calls: int = 0
     warnings: list[str] = field(default_factory=list)
+    repairs: list[RepairNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,6 +167,7 @@ def _process_locked(
         with engine.begin() as conn:
             _finish(conn, request_id, "failed", reason)
         outcome.status, outcome.reason, outcome.images = "failed", reason, []
+        outcome.repairs = []
     else:
         _discard(store, replaced, keep={image.key for image in outcome.images})
     if ledger is not None:
@@ -162,6 +185,9 @@ def _generate(
     kit = load_brand_kit(context.brand_profile, context.brand_assets, services.store.read)
     provider = services.provider_for(context.organization_settings)
     texts = request_texts(request)
+    limit, problem = max_attempts(context.organization_settings)
+    if problem:
+        outcome.warnings.append(problem)
     rows = []
     try:
         for platform in request["target_platforms"]:
@@ -187,9 +213,34 @@ def _generate(
                 raise GenerationError(f"{provider.name} returned no image for {platform}")
             for index, generated in enumerate(images):
                 variant = planning.variant_type(index)
-                data, extension, render = _compose(
-                    generated, kit, template, texts, platform, context.placements
+                own = replace(spec, seed=generated.seed or spec.seed + index, num_images=1)
+                compose = partial(
+                    _compose,
+                    kit=kit,
+                    template=template,
+                    texts=texts,
+                    platform=platform,
+                    placements=context.placements,
                 )
+                data, extension, render = compose(generated, NO_REPAIRS)
+                repaired = None
+                if limit > 0:
+                    repaired = _with_repairs(
+                        Attempt(0, data, extension, render, None, generated, own, FIRST, True),
+                        limit=limit,
+                        compose=compose,
+                        judge=partial(_judge, kit=kit, platform=platform, context=context),
+                        new_background=partial(
+                            _new_background, provider=provider, ledger=ledger, context=context
+                        ),
+                        warnings=outcome.warnings,
+                    )
+                if repaired is not None:
+                    kept = repaired.kept
+                    data, extension, render = kept.data, kept.extension, kept.render
+                    generated, own = kept.generated, kept.spec
+                    if repaired.repaired:
+                        outcome.repairs.append(_note(request, platform, variant, repaired))
                 key = _asset_key(request, platform, variant, data, extension)
                 services.store.put(key, data)
                 # the file's own size: a story master is not the platform's primary size
@@ -204,12 +255,71 @@ def _generate(
                     facts["format"],
                 )
                 outcome.images.append(image)
-                row = _row(context, services.store, image, spec, generated, provider.name, render)
+                row = _row(context, services.store, image, own, generated, provider.name, render)
+                if repaired is not None:
+                    parameters = json.loads(row["generation_parameters"])
+                    parameters["repair"] = repaired.record()
+                    row["generation_parameters"] = json.dumps(parameters)
                 rows.append(row)
     finally:
         # an HTTP provider holds a connection pool
         getattr(provider, "close", lambda: None)()
     return rows
+
+
+FIRST = "first render"
+
+
+def _with_repairs(
+    unscored: Attempt, *, limit: int, compose, judge, new_background, warnings: list[str]
+) -> Repaired | None:
+    """The first render scored and repaired; None (the first render kept, with a warning)
+    when scoring fails unexpectedly: a scoring bug must not cost the request its image."""
+    try:
+        first = replace(unscored, result=judge(unscored.data, unscored.render))
+        return repair(
+            first, limit=limit, compose=compose, judge=judge, new_background=new_background
+        )
+    except Exception as error:  # noqa: BLE001 - compliance scores it again, and reports
+        warnings.append(f"repairs skipped: internal error: {type(error).__name__}: {error}")
+        return None
+
+
+def _judge(data: bytes, render: dict, *, kit, platform: str, context: RequestContext):
+    """The verdict compliance will give this file (the same rules, kit and placement)."""
+    placement = placement_of(
+        {"generation_parameters": {"render": render}, "platform": platform}, context.placements
+    )
+    return score(load_image(data), kit, placement, render)
+
+
+def _new_background(
+    spec: ImageSpec, attempt: int, *, provider: ImageProvider, ledger: UsageLedger, context
+) -> tuple[ImageSpec, GeneratedImage]:
+    """A palette repair's provider call, priced and budget-checked like the first one."""
+    asked = planning.repair_spec(spec, context.palette, attempt)
+    images = provider.generate(
+        asked, on_call=ledger.record, before_billable_call=ledger.guard(provider.name, asked.model)
+    )
+    if not images:
+        raise GenerationError(f"{provider.name} returned no image")
+    return asked, images[0]
+
+
+def _note(request: Mapping, platform: str, variant: str, repaired: Repaired) -> RepairNote:
+    first, kept = repaired.first, repaired.kept
+    return RepairNote(
+        str(request["id"]),
+        platform,
+        variant,
+        first.result.score,
+        kept.result.score,
+        first.result.status,
+        kept.result.status,
+        len(repaired.attempts) - 1,
+        repaired.calls,
+        repaired.stopped,
+    )
 
 
 # How a master is encoded, best first: lossless while the platform takes a lossless
@@ -243,6 +353,8 @@ def master_encoding(
 
 def _compose(
     generated: GeneratedImage,
+    repairs: RenderRepairs,
+    *,
     kit,
     template,
     texts: Mapping[str, str],
@@ -258,7 +370,7 @@ def _compose(
                     f"the limit is {MAX_BACKGROUND_PIXELS:,}"
                 )
             background.load()
-            composed = render_template(background.convert("RGB"), kit, template, texts)
+            composed = render_template(background.convert("RGB"), kit, template, texts, repairs)
     except (OSError, Image.DecompressionBombError) as error:
         raise GenerationError(f"the provider's image could not be decoded: {error}") from error
     record = _render_record(composed.metadata)

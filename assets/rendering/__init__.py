@@ -6,13 +6,22 @@ result.metadata   # zones, drawn text boxes, fonts, colours, contrast, logo box
 """
 
 from assets.rendering.contrast import WCAG_AA, contrast_ratio, luminance
-from assets.rendering.render import DEFAULT_CTA, RenderResult, render_template, request_texts
+from assets.rendering.render import (
+    DEFAULT_CTA,
+    NO_REPAIRS,
+    RenderRepairs,
+    RenderResult,
+    render_template,
+    request_texts,
+)
 from assets.rendering.text_fit import FittedText, fit_text, wrap
 
 __all__ = [
     "DEFAULT_CTA",
     "WCAG_AA",
     "FittedText",
+    "NO_REPAIRS",
+    "RenderRepairs",
     "RenderResult",
     "contrast_ratio",
     "fit_text",

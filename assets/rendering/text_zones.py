@@ -99,13 +99,16 @@ def plain_ink(canvas: Image.Image, kit: BrandKit, area: Box) -> tuple[Ink, Backd
     return pick_ink([(color.hex, color.rgb) for color in kit.palette], backdrop), backdrop
 
 
-def scrim_ink(canvas: Image.Image, kit: BrandKit, area: Box, zone: Box, size: int):
+def scrim_ink(
+    canvas: Image.Image, kit: BrandKit, area: Box, zone: Box, size: int, floor: float = 0.0
+):
     """Paint a translucent scrim behind ``area`` (inside ``zone``) so a text colour reaches AA.
 
     It pairs the palette's darkest and lightest colours (light text on a dark
     scrim over a darkish backdrop, dark text on a light scrim over a lightish
     one), or black and white when those two do not contrast enough; the scrim
-    is as faint as it can be while the text's worst-case contrast reaches AA.
+    is as faint as it can be while the text's worst-case contrast reaches AA, and
+    never fainter than ``floor`` (a repair's).
     """
     by_luminance = sorted(
         ((c.hex, c.rgb) for c in kit.palette), key=lambda c: float(luminance(np.array(c[1])))
@@ -123,7 +126,7 @@ def scrim_ink(canvas: Image.Image, kit: BrandKit, area: Box, zone: Box, size: in
     else:
         text, scrim = dark, light
     pixels = np.asarray(canvas.crop(area.corners), dtype=np.float64).reshape(-1, 3)
-    opacity = _lowest_opacity(pixels, scrim[1], float(luminance(np.array(text[1]))))
+    opacity = max(floor, _lowest_opacity(pixels, scrim[1], float(luminance(np.array(text[1])))))
     radius = round(size * 0.3)
     box = _around(area, zone, scrim_margin(size))
     original = canvas.crop(box.corners)

@@ -21,6 +21,11 @@ def _brief(request: DemoRequest) -> str:
     )
 
 
+# colours a requester asked for beside the brand's (style_preferences.colors): festive
+# red and green stray off Northwind's palette, so generation repairs those images
+# (docs/REPAIRS.md) and the gallery shows the attempts
+REQUESTED_COLORS = {"Holiday gift boxes now shipping": ["#C62828", "#2E7D32"]}
+
 STATUS_REASONS = {
     "failed": "Local renderer failed 4 times (HTTP 500): the headline does not fit the "
     "template's headline zone at the minimum font size.",
@@ -47,6 +52,11 @@ def request_row(request: DemoRequest) -> dict[str, object]:
                 "mood": str(rng.choice(MOODS)),
                 "num_images": int(rng.integers(1, 4)),
                 "cta": request.idea.cta,
+                **(
+                    {"colors": REQUESTED_COLORS[request.idea.title]}
+                    if request.idea.title in REQUESTED_COLORS
+                    else {}
+                ),
             }
         ),
         "keywords": list(request.idea.keywords),

@@ -19,6 +19,8 @@ described as (
         c.compliance_score,
         c.compliance_details,
         c.validation_status,
+        -- repair attempts (assets/generation/repair.py): the gallery shows them
+        c.generation_parameters -> 'repair' as repair,
         c.created_at
     from chosen as c
 )
