@@ -1,7 +1,7 @@
 """Benchmark: platform variants — the product's renderer vs a naive Pillow loop vs a bare
 pyvips loop, on the same generated 2048×2048 sources, in one run.
 
-Every placement of DESIGN §6 (12) as JPEG and WebP from each source:
+Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
 
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
