@@ -179,13 +179,16 @@ def _render_placement(
     picture, used = compose(source, frame, out)
     scale = placement.width / frame.width  # output pixels per original pixel
     pixels = picture.numpy()
-    expected = reference.reference_pixels(original, used, source.scale, out, pixels)
+    origins = similarity.tile_origins(*out)
+    expected = reference.reference_pixels(original, used, source.scale, out, pixels, origins)
     pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
     renditions = []
     for fmt in formats_for(source.has_alpha):
         limit = placement.max_bytes
         encoded = encode_within(picture, fmt, limit, options.quality, model, pillow)
-        score = similarity.ssim(expected, similarity.decode(encoded.data))
+        # scored from the bytes just encoded, against the reference's own tiles
+        decoded = similarity.tiles(similarity.decode(encoded.data), origins)
+        score = similarity.ssim_of_tiles(expected, decoded)
         optimization = {
             "crop": used.as_dict(),
             # the share of the output's pixels that are fill, not picture (checked, shown)
