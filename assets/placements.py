@@ -1,4 +1,8 @@
-"""Platform placements (DESIGN §6), read from platform_placements.toml.
+"""Platform placements (docs/PLACEMENTS.md), read from platform_placements.toml.
+
+Each placement may have UI overlay areas: bands along its edges (``safe_area_px``:
+stories, TikTok's interface) and boxes in its corners (``overlays_px``: YouTube's
+duration badge). Text and logos are kept out of both.
 
 The file is the default; ``with_overrides`` applies system_settings rows of
 category "placements", keyed "<platform>.<placement>" (e.g. "tiktok.photo" →
@@ -19,6 +23,57 @@ PLACEMENTS_FILE = Path(__file__).with_name("platform_placements.toml")
 SETTINGS_CATEGORY = "placements"
 FORMATS = ("jpeg", "png", "webp")
 MAX_SIDE = 8192
+CORNERS = ("top_left", "top_right", "bottom_left", "bottom_right")
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A box of the app's interface in one corner of the placement, in its pixels."""
+
+    name: str
+    corner: str
+    width: int
+    height: int
+
+    def box(self, canvas: tuple[int, int], scale: tuple[float, float] = (1.0, 1.0)) -> tuple:
+        """(x, y, width, height) on a ``canvas`` (width, height) whose pixels are ``scale``
+        times the placement's: the box keeps its corner."""
+        width = min(canvas[0], round(self.width * scale[0]))
+        height = min(canvas[1], round(self.height * scale[1]))
+        x = canvas[0] - width if self.corner.endswith("right") else 0
+        y = canvas[1] - height if self.corner.startswith("bottom") else 0
+        return x, y, width, height
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.corner.replace('_', '-')} {self.width}×{self.height} px)"
+
+
+class _OverlayModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    corner: str
+    width: int = Field(gt=0, le=MAX_SIDE)
+    height: int = Field(gt=0, le=MAX_SIDE)
+
+
+def overlays_of(raw: Sequence[Mapping]) -> tuple[Overlay, ...]:
+    """Overlay boxes from data (the file, a setting, a template's layout_config);
+    ValueError names the first bad entry."""
+    found = []
+    for index, item in enumerate(raw):
+        try:
+            model = _OverlayModel.model_validate(item)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(part) for part in error["loc"]) or "value"
+            raise ValueError(f"overlays_px[{index}].{where}: {error['msg']}") from None
+        if model.corner not in CORNERS:
+            raise ValueError(
+                f"overlays_px[{index}].corner: {model.corner!r} is not one of {', '.join(CORNERS)}"
+            )
+        found.append(Overlay(**model.model_dump()))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -31,6 +86,7 @@ class Placement:
     formats: tuple[str, ...]
     primary: bool = False
     safe_area_px: dict[str, int] = field(default_factory=dict)
+    overlays_px: tuple[Overlay, ...] = ()
 
     @property
     def key(self) -> str:
@@ -54,6 +110,7 @@ class _Override(BaseModel):
     formats: tuple[str, ...] | None = Field(default=None, min_length=1)
     primary: bool | None = None
     safe_area_px: dict[str, int] | None = None
+    overlays_px: tuple[dict, ...] | None = None
 
     def fields(self) -> dict:
         return self.model_dump(exclude_none=True)
@@ -62,7 +119,16 @@ class _Override(BaseModel):
 @cache
 def all_placements() -> tuple[Placement, ...]:
     raw = tomllib.loads(PLACEMENTS_FILE.read_text())["placement"]
-    return tuple(Placement(**{**row, "formats": tuple(row["formats"])}) for row in raw)
+    return tuple(
+        Placement(
+            **{
+                **row,
+                "formats": tuple(row["formats"]),
+                "overlays_px": overlays_of(row.get("overlays_px", ())),
+            }
+        )
+        for row in raw
+    )
 
 
 def platforms(placements: Sequence[Placement] | None = None) -> tuple[str, ...]:
@@ -152,4 +218,9 @@ def _validated(key: str, value: object) -> dict:
             f"placements setting {key!r}: safe_area_px: bad bands {bad} "
             "(sides top, bottom, left, right; pixels >= 0)"
         )
+    if "overlays_px" in changes:
+        try:
+            changes["overlays_px"] = overlays_of(changes["overlays_px"])
+        except ValueError as exc:
+            raise PlacementSettingError(f"placements setting {key!r}: {exc}") from None
     return changes

@@ -1,7 +1,7 @@
 """Benchmark: platform variants — the product's renderer vs a naive Pillow loop vs a bare
 pyvips loop, on the same generated 2048×2048 sources, in one run.
 
-Every placement of DESIGN §6 (12) as JPEG and WebP from each source:
+Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
 
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
@@ -9,8 +9,11 @@ Every placement of DESIGN §6 (12) as JPEG and WebP from each source:
   naive Pillow decode once; per placement ImageOps.fit(LANCZOS), JPEG q85 progressive,
                WebP q80 (method 4, Pillow's default)
   bare pyvips  per placement thumbnail_buffer(crop="centre"), jpegsave Q85 progressive,
-               webpsave Q80 (effort 4, libvips' default); and once more at the product's
-               WebP effort
+               webpsave Q80 (effort 4, libvips' default); once more at the product's
+               WebP effort; and once at every one of the product's encoder settings
+               (JPEG Q88 progressive, WebP Q85 effort 1): the baseline of issue 15's goal,
+               product CPU per source ≤ 1.0× this loop's, quality_score of every
+               rendition included (the ratio is taken source by source, by turns)
 
 One core each: libvips runs single-threaded, and throughput is source images per CPU
 second (process time), so other load on the machine does not distort it. Engines take
@@ -22,6 +25,7 @@ PNG), each in a fresh process.
     .venv/bin/python benchmarks/variants_throughput.py --rounds 2   # 6 sources, ~12 min
     .venv/bin/python benchmarks/variants_throughput.py --sources 2 --no-memory
     .venv/bin/python benchmarks/variants_throughput.py --memory-only
+    .venv/bin/python benchmarks/variants_throughput.py --equal-only --sources 3 --rounds 2
 
 Prints a markdown table for docs/PERFORMANCE.md.
 """
@@ -36,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.variant_images
 
@@ -44,6 +49,8 @@ import pyvips  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
 from assets.placements import all_placements  # noqa: E402
+from assets.variants import reference as reference_module  # noqa: E402
+from assets.variants import render as render_module  # noqa: E402
 from assets.variants import similarity  # noqa: E402
 from assets.variants.crops import Frame  # noqa: E402
 from assets.variants.decode import load_source, read_header  # noqa: E402
@@ -80,15 +87,48 @@ def product(data: bytes) -> list:
     result = render_variants(data, PLACEMENTS)
 
     def reference(rendition):
+        # the independent reference quality_score is defined against (Pillow's Lanczos of
+        # the recorded crop box), here in full: the tiles' sampling error shows as tracking
         box = rendition.optimization["crop"]["box"]
         frame = Frame(box["x"], box["y"], box["width"], box["height"], "benchmark")
         source = load_source(data, read_header(data))
-        return compose(source, frame, (rendition.width, rendition.height), exact=True)[0].numpy()
+        picture = compose(source, frame, (rendition.width, rendition.height))[0].numpy()
+        original = reference_module.source_image(source.image.numpy())
+        out = (rendition.width, rendition.height)
+        return reference_module.reference_pixels(original, frame, source.scale, out, picture)
 
     return [
         (r.placement, r.format, r.data, r.quality_score, lambda r=r: reference(r))
         for r in result.renditions
     ]
+
+
+UNSCORED = {
+    # for the breakdown only: the product with its quality_score made free
+    "similarity": SimpleNamespace(
+        tile_origins=similarity.tile_origins,
+        tiles=lambda pixels, origins: None,
+        decode=lambda data: None,
+        ssim_of_tiles=lambda reference, candidate: 0.0,
+        GRID=similarity.GRID,
+        TILE=similarity.TILE,
+    ),
+    "reference": SimpleNamespace(
+        source_image=reference_module.source_image, reference_pixels=lambda *args: None
+    ),
+}
+
+
+def product_unscored(data: bytes) -> list:
+    saved = {name: getattr(render_module, name) for name in UNSCORED}
+    try:
+        for name, stub in UNSCORED.items():
+            setattr(render_module, name, stub)
+        result = render_variants(data, PLACEMENTS)
+    finally:
+        for name, module in saved.items():
+            setattr(render_module, name, module)
+    return [(r.placement, r.format, r.data, None, lambda: None) for r in result.renditions]
 
 
 def naive_pillow(data: bytes) -> list:
@@ -117,12 +157,12 @@ def _thumbnail_reference(data: bytes, width: int, height: int) -> np.ndarray:
     return cover.crop(left, top, width, height).numpy()
 
 
-def bare_pyvips(data: bytes, effort: int = 4) -> list:
+def bare_pyvips(data: bytes, effort: int = 4, jpeg_q: int = 85, webp_q: int = 80) -> list:
     out = []
     for p in PLACEMENTS:
         image = pyvips.Image.thumbnail_buffer(data, p.width, height=p.height, crop="centre")
-        jpeg = image.jpegsave_buffer(Q=85, interlace=True, keep="none")
-        webp = image.webpsave_buffer(Q=80, effort=effort, keep="none")
+        jpeg = image.jpegsave_buffer(Q=jpeg_q, interlace=True, keep="none")
+        webp = image.webpsave_buffer(Q=webp_q, effort=effort, keep="none")
         reference = lambda p=p: _thumbnail_reference(data, p.width, p.height)  # noqa: E731
         out += [
             (p.placement, "jpeg", jpeg, None, reference),
@@ -131,14 +171,22 @@ def bare_pyvips(data: bytes, effort: int = 4) -> list:
     return out
 
 
-PRODUCT_EFFORT = QualityPolicy().webp_effort
+POLICY = QualityPolicy()
+PRODUCT_EFFORT = POLICY.webp_effort
+PRODUCT = "product (assets.variants)"
+UNSCORED_NAME = "product without quality_score (breakdown only)"
+EQUAL = (
+    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} progressive, "
+    f"WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
+)
 ENGINES = {
-    "product (assets.variants)": product,
+    PRODUCT: product,
     "naive Pillow loop": naive_pillow,
     "bare pyvips loop (WebP effort 4, default)": bare_pyvips,
     f"bare pyvips loop (WebP effort {PRODUCT_EFFORT}, as the product)": (
         lambda data: bare_pyvips(data, effort=PRODUCT_EFFORT)
     ),
+    EQUAL: lambda data: bare_pyvips(data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max),
 }
 
 
@@ -170,20 +218,22 @@ def timed(engine, data: bytes) -> tuple[float, float, list]:
     return time.process_time() - cpu, time.perf_counter() - wall, outputs
 
 
-def single_core(datas: list[bytes], rounds: int) -> dict:
+def single_core(datas: list[bytes], rounds: int, engines: dict) -> dict:
     configure_worker(1)
-    results = {name: {"cpu": [], "wall": [], "ssim": {}} for name in ENGINES}
-    for engine in ENGINES.values():
+    results = {name: {"cpu": [], "wall": [], "ssim": {}} for name in engines}
+    for engine in engines.values():
         engine(datas[0])  # warm up imports and caches
     last: dict = {}
     for _ in range(rounds):
         for index, data in enumerate(datas):
-            for name, engine in ENGINES.items():  # turns, source by source
+            for name, engine in engines.items():  # turns, source by source
                 cpu, wall, outputs = timed(engine, data)
                 results[name]["cpu"].append(cpu)
                 results[name]["wall"].append(wall)
                 last[name, index] = outputs
     for (name, _), outputs in last.items():
+        if name == UNSCORED_NAME:
+            continue  # its renditions are the product's; only its time matters
         for key, values in scores(outputs).items():
             results[name]["ssim"].setdefault(key, []).extend(values)
     return results
@@ -255,14 +305,27 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         per_core = 1 / statistics.median(r["cpu"])
-        jpeg, webp = r["ssim"]["jpeg"], r["ssim"]["webp"]
-        print(
-            f"| {name} | {per_core:.2f} | {statistics.median(r['wall']):.2f} "
+        jpeg, webp = r["ssim"].get("jpeg"), r["ssim"].get("webp")
+        quality = (
             f"| {statistics.fmean(jpeg):.4f} ({min(jpeg):.4f}) "
             f"| {statistics.fmean(webp):.4f} ({min(webp):.4f}) |"
+            if jpeg and webp
+            else "| — | — |"
         )
-    tracking = results["product (assets.variants)"]["ssim"]["tracking"]
-    reduced = results["product (assets.variants)"]["ssim"]["reduced"]
+        print(f"| {name} | {per_core:.2f} | {statistics.median(r['wall']):.2f} {quality}")
+    # source by source, by turns: the product's CPU over the equal-settings loop's
+    for name in (PRODUCT, UNSCORED_NAME):
+        if name not in results:
+            continue
+        pairs = zip(results[name]["cpu"], results[EQUAL]["cpu"], strict=True)
+        ratios = sorted(a / b for a, b in pairs)
+        print(
+            f"\n{name} CPU per source / {EQUAL}: median {statistics.median(ratios):.2f}× "
+            f"[{ratios[0]:.2f}–{ratios[-1]:.2f}] over {len(ratios)} interleaved pairs"
+            + (" (goal ≤ 1.00×)" if name == PRODUCT else "")
+        )
+    tracking = results[PRODUCT]["ssim"]["tracking"]
+    reduced = results[PRODUCT]["ssim"]["reduced"]
     print(
         f"\nproduct quality_score (5×5 tiles of 80 px) vs full SSIM: mean |Δ| "
         f"{statistics.fmean(tracking):.4f}, max {max(tracking):.4f} over {len(tracking)} "
@@ -289,6 +352,16 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-pool", action="store_true")
     parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument(
+        "--equal-only",
+        action="store_true",
+        help="only the product and the bare loop at its settings (issue 15's ratio)",
+    )
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also the product with quality_score made free: what scoring costs",
+    )
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -301,7 +374,10 @@ def main() -> None:
             print(f"peak memory, one 8000×8000 {fmt.upper()} source: {peak:.0f} MB ({note})")
         return
     datas = sources(args.sources)
-    results = single_core(datas, args.rounds)
+    engines = {k: ENGINES[k] for k in (PRODUCT, EQUAL)} if args.equal_only else ENGINES
+    if args.breakdown:
+        engines = {**engines, UNSCORED_NAME: product_unscored}
+    results = single_core(datas, args.rounds, engines)
     workers = default_workers()
     pool = None if args.no_pool or workers < 2 else (*pooled(datas, workers), workers)
     report(results, len(datas), args.rounds, pool, memory)

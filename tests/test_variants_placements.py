@@ -1,5 +1,8 @@
 """Placement specs as data: the file, system_settings overrides per key, clear errors."""
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
@@ -14,27 +17,62 @@ from assets.placements import (
 )
 from resources.settings import placements as load_placements
 
-DESIGN_SECTION_6 = {
-    "instagram.feed_square": (1080, 1080, 30, ("jpeg", "png")),
-    "instagram.feed_portrait": (1080, 1350, 30, ("jpeg", "png")),
-    "instagram.feed_landscape": (1080, 566, 30, ("jpeg", "png")),
-    "instagram.story": (1080, 1920, 30, ("jpeg", "png")),
-    "facebook.feed": (1080, 1080, 30, ("jpeg", "png")),
-    "facebook.link": (1200, 628, 30, ("jpeg", "png")),
-    "x.post": (1200, 675, 5, ("jpeg", "png", "webp")),
-    "linkedin.post": (1200, 628, 5, ("jpeg", "png")),
-    "linkedin.square": (1200, 1200, 5, ("jpeg", "png")),
-    "pinterest.pin": (1000, 1500, 10, ("jpeg", "png")),
-    "tiktok.photo": (1080, 1920, 5, ("jpeg", "webp")),
-    "youtube.thumbnail": (1280, 720, 2, ("jpeg", "png")),
-}
+PLACEMENTS_DOC = Path(__file__).resolve().parents[1] / "docs" / "PLACEMENTS.md"
+OVERLAY = re.compile(r"(top|bottom|left|right) (\d+) px")
+CORNER = re.compile(r"(top|bottom)-(left|right) (\d+)×(\d+) px \(the (.+)\)")
 
 
-def test_the_file_is_design_section_6() -> None:
-    found = {p.key: (p.width, p.height, p.max_bytes // 2**20, p.formats) for p in all_placements()}
-    assert found == DESIGN_SECTION_6
+def documented() -> dict[str, tuple]:
+    """docs/PLACEMENTS.md's table, read as text: an independent statement of the file."""
+    rows = {}
+    for line in PLACEMENTS_DOC.read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) != 6 or not cells[2][:1].isdigit():
+            continue
+        platform, placement, pixels, size, formats, overlays = cells
+        width, height = (int(n) for n in pixels.split("×"))
+        corners = tuple(
+            (name, f"{v}_{h}", int(w), int(hh)) for v, h, w, hh, name in CORNER.findall(overlays)
+        )
+        bands = {} if corners else {side: int(n) for side, n in OVERLAY.findall(overlays)}
+        rows[f"{platform}.{placement}"] = (
+            width,
+            height,
+            int(size.removesuffix(" MB")),
+            tuple(formats.split(", ")),
+            bands,
+            corners,
+        )
+    return rows
+
+
+def test_the_file_is_docs_placements() -> None:
+    found = {
+        p.key: (
+            p.width,
+            p.height,
+            p.max_bytes // 2**20,
+            p.formats,
+            p.safe_area_px,
+            tuple((o.name, o.corner, o.width, o.height) for o in p.overlays_px),
+        )
+        for p in all_placements()
+    }
+    assert len(found) == 12
+    assert found == documented()
     assert find_placement("instagram", "story").safe_area_px == {"top": 250, "bottom": 250}
     assert all(primary_placement(p.platform).primary for p in all_placements())
+
+
+def test_code_cites_docs_placements_not_the_design() -> None:
+    root = PLACEMENTS_DOC.parents[1]
+    citing = [
+        str(path.relative_to(root))
+        for folder in ("assets", "pipeline_defs", "benchmarks")
+        for path in (root / folder).rglob("*.py")
+        if "DESIGN §6" in path.read_text()
+    ]
+    assert citing == []
 
 
 def test_unknown_platform_and_placement_are_clear_errors() -> None:
@@ -72,6 +110,16 @@ def test_a_complete_override_adds_a_placement() -> None:
         ("tiktok.photo", {"formats": ["gif"]}, "unknown \\['gif'\\]"),
         ("tiktok.photo", {"safe_area_px": {"middle": 3}}, "safe_area_px"),
         ("tiktok.photo", 5_000_000, "must be an object"),
+        (
+            "youtube.thumbnail",
+            {"overlays_px": [{"name": "b", "corner": "middle", "width": 9, "height": 9}]},
+            r"overlays_px\[0\]\.corner: 'middle'",
+        ),
+        (
+            "youtube.thumbnail",
+            {"overlays_px": [{"name": "b", "corner": "top_left", "width": 0, "height": 9}]},
+            r"overlays_px\[0\]\.width",
+        ),
         ("instagram.reel_cover", {"width": 1080}, "needs height, max_bytes, formats"),
     ],
 )

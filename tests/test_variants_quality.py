@@ -99,3 +99,38 @@ def test_the_tile_sample_tracks_the_full_ssim(picture, quality) -> None:
     full = similarity.ssim(reference, candidate, sampled=False)
     assert sampled == pytest.approx(full, abs=0.005)
     assert similarity.ssim(reference, reference) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("box", "out"),
+    [
+        ((100.3, 57.7, 1600.25, 900.1), (1200, 675)),
+        ((200.0, 0.0, 1152.0, 2048.0), (1080, 1920)),
+        ((900.5, 900.25, 300.0, 300.0), (1080, 1080)),  # an enlargement
+        ((-300.0, 0.0, 2648.0, 2048.0), (1200, 928)),  # fill on both sides: the whole path
+    ],
+)
+def test_the_reference_at_the_tiles_is_the_whole_reference_there(box, out) -> None:
+    from PIL import Image
+
+    from assets.variants import reference
+    from assets.variants.crops import Frame
+
+    source = Image.fromarray(natural_image(2048, 2048, seed=4))
+    frame = Frame(*box, "test")
+    picture = np.full((out[1], out[0], 3), 77, np.uint8)  # stands in for the fill
+    whole = reference.reference_pixels(source, frame, (1.0, 1.0), out, picture)
+    origins = similarity.tile_origins(*out)
+    assert len(origins) == similarity.GRID**2
+    tiles = reference.reference_pixels(source, frame, (1.0, 1.0), out, picture, origins)
+    expected = similarity.tiles(whole, origins)
+    assert tiles.shape == expected.shape
+    # the same Lanczos taps per pixel; only float summation order may differ
+    assert np.abs(tiles.astype(int) - expected).max() <= 2
+    noisy = np.clip(
+        whole.astype(int) + np.random.default_rng(3).integers(-9, 10, whole.shape), 0, 255
+    )
+    candidate = similarity.tiles(noisy.astype(np.uint8), origins)
+    assert similarity.ssim_of_tiles(tiles, candidate) == pytest.approx(
+        similarity.ssim_of_tiles(expected, candidate), abs=1e-3
+    )

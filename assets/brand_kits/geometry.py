@@ -1,4 +1,4 @@
-"""Pixel boxes on a canvas and the UI overlay bands of a placement."""
+"""Pixel boxes on a canvas and the UI overlay areas of a placement (docs/PLACEMENTS.md)."""
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +45,23 @@ class Box(BaseModel):
 
     def as_dict(self) -> dict[str, int]:
         return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
+
+    def overlaps(self, other: "Box") -> bool:
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.bottom
+            and other.y < self.bottom
+        )
+
+
+class OverlayBox(Box):
+    """A named box of an app's interface over the image (YouTube's duration badge)."""
+
+    name: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, **super().as_dict()}
 
 
 class SafeArea(BaseModel):

@@ -3,7 +3,8 @@
 Zones are pixel boxes on the canvas (format_specifications width × height).
 Text zones: headline, subheadline, body, cta; image zones: logo, background
 (the whole canvas when absent). Every zone must lie inside the canvas, and
-where the placement has UI overlay bands (stories: ``safe_area_px`` in
+where the placement has UI overlay areas (docs/PLACEMENTS.md: bands along the
+edges, ``safe_area_px``, and corner boxes, ``overlays_px``, in
 assets/platform_placements.toml, merged with the row's layout_config) text and
 logo zones must stay out of them.
 """
@@ -15,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assets.brand_kits.errors import TemplateError, first_problem
-from assets.brand_kits.geometry import Box, SafeArea
-from assets.placements import Placement, all_placements
+from assets.brand_kits.geometry import Box, OverlayBox, SafeArea
+from assets.placements import Overlay, Placement, all_placements, overlays_of
 
 TEXT_ZONES = ("headline", "subheadline", "body", "cta")
 IMAGE_ZONES = ("logo", "background")
@@ -75,6 +76,7 @@ class TemplateSpec(BaseModel):
     text_zones: tuple[TextZone, ...] = Field(min_length=1)
     image_zones: tuple[ImageZone, ...] = ()
     safe_area: SafeArea = SafeArea()
+    overlay_boxes: tuple[OverlayBox, ...] = ()
     layout_config: dict = Field(default_factory=dict)
     brand_elements: dict = Field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -132,6 +134,11 @@ def _check_zones(spec: TemplateSpec) -> None:
             if zone.name != "background" and not safe.contains(zone):
                 reason = f"{label} overlaps the UI overlay bands ({spec.safe_area.describe()})"
                 raise TemplateError(spec.name, field, reason)
+            covered = [box for box in spec.overlay_boxes if box.overlaps(zone)]
+            if zone.name != "background" and covered:
+                where = f"{covered[0].name} {covered[0].describe()}"
+                reason = f"{label} overlaps the UI overlay box {where}"
+                raise TemplateError(spec.name, field, reason)
             low, high = getattr(zone, "min_font_size", None), getattr(zone, "max_font_size", None)
             if low and high and low > high:
                 reason = f"{low} is above max_font_size {high}"
@@ -145,6 +152,26 @@ def _placement(platform: object, fmt: Mapping, placements: Sequence[Placement]) 
     size = (fmt.get("width"), fmt.get("height"))
     sized = [p for p in same_platform if (p.width, p.height) == size]
     return sized[0] if len(sized) == 1 else None
+
+
+def _overlay_boxes(
+    overlays: Sequence[Overlay], fmt: Mapping, placement: Placement | None
+) -> tuple[dict, ...]:
+    """The corner boxes on the template's canvas (scaled when it differs from the placement)."""
+    try:
+        canvas = (int(fmt["width"]), int(fmt["height"]))
+    except (KeyError, TypeError, ValueError):
+        return ()  # the canvas itself is reported by validation
+    if not overlays or min(canvas) <= 0:
+        return ()
+    base = (placement.width, placement.height) if placement is not None else canvas
+    scale = (canvas[0] / base[0], canvas[1] / base[1])
+    boxes = []
+    for overlay in overlays:
+        x, y, width, height = overlay.box(canvas, scale)
+        if width > 0 and height > 0:
+            boxes.append({"name": overlay.name, "x": x, "y": y, "width": width, "height": height})
+    return tuple(boxes)
 
 
 def load_template(
@@ -185,6 +212,10 @@ def load_template(
         own = SafeArea.model_validate(layout.get("safe_area_px") or {})
     except ValidationError as exc:
         raise TemplateError(name, *first_problem(exc, "layout_config.safe_area_px")) from None
+    try:
+        overlays = list(overlays_of(layout.get("overlays_px") or ()))
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise TemplateError(name, "layout_config.overlays_px", str(exc)) from None
     notes = []
     placement = _placement(data["platform"], fmt, placements or all_placements())
     if placement is None:
@@ -192,10 +223,12 @@ def load_template(
         data["safe_area"] = own
     else:
         data["safe_area"] = own.merged(SafeArea.model_validate(placement.safe_area_px))
+        overlays += [o for o in placement.overlays_px if o not in overlays]
         if (placement.width, placement.height) != (fmt.get("width"), fmt.get("height")):
             size = f"{placement.width}×{placement.height}"
             notes.append(f"canvas differs from {placement.key} ({size})")
     data["warnings"] = tuple(notes)
+    data["overlay_boxes"] = _overlay_boxes(overlays, fmt, placement)
     try:
         spec = TemplateSpec.model_validate(data)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Platform fit: the image's dimensions, aspect ratio, file size and format (DESIGN §6)."""
+"""Platform fit: the image's dimensions, aspect ratio, file size and format (docs/PLACEMENTS.md)."""
 
 from assets.compliance.images import NormalisedImage
 from assets.compliance.results import Check, RuleResult, not_measured

@@ -11,7 +11,7 @@ that needs them reports "not measured" instead.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assets.brand_kits.geometry import Box, SafeArea
+from assets.brand_kits.geometry import Box, OverlayBox, SafeArea
 
 # the zones the renderer draws in bold (assets/rendering/text_zones.py BOLD_ZONES)
 BOLD_ZONES = ("headline", "cta")
@@ -32,6 +32,8 @@ class TextElement:
     text_color: str | None  # what the renderer says it drew the text in
     # words the renderer split with a hyphen to fit; None when the record does not say
     split_words: tuple[str, ...] | None = None
+    # text was given but the zone is too small for one letter at the minimum size
+    too_small: bool = False
 
     @property
     def drawn(self) -> bool:
@@ -44,6 +46,7 @@ class RenderInfo:
     scale: tuple[float, float]  # image size / rendered canvas size
     placement_key: str | None  # "instagram.story"
     safe_area: SafeArea
+    overlay_boxes: tuple[OverlayBox, ...]  # corner boxes of the app's interface
     texts: tuple[TextElement, ...]
     logo_zone: Box | None
     logo_box: Box | None
@@ -88,6 +91,7 @@ def _text(name: str, raw: Mapping, sx: float, sy: float, size) -> TextElement | 
         bold=bold,
         text_color=raw.get("text_color") if isinstance(raw.get("text_color"), str) else None,
         split_words=_words(raw.get("split_words")),
+        too_small=bool(raw.get("too_small")) and not drawn,
     )
 
 
@@ -120,6 +124,17 @@ def _safe_area(raw: object, sx: float, sy: float) -> SafeArea:
         return SafeArea()
 
 
+def _overlays(raw: object, sx: float, sy: float, size) -> tuple[OverlayBox, ...]:
+    if not isinstance(raw, list):
+        return ()
+    found = []
+    for item in raw:
+        box = _box(item, sx, sy, size)
+        if box is not None:
+            found.append(OverlayBox(name=str(item.get("name") or "overlay"), **box.as_dict()))
+    return tuple(found)
+
+
 def read_render_info(metadata: Mapping | None, image_size: tuple[int, int]) -> RenderInfo | None:
     """The render metadata in the image's pixels; None when there is none to read."""
     if not isinstance(metadata, Mapping):
@@ -144,6 +159,7 @@ def read_render_info(metadata: Mapping | None, image_size: tuple[int, int]) -> R
         scale=(sx, sy),
         placement_key=_placement_key(metadata),
         safe_area=_safe_area(metadata.get("safe_area"), sx, sy),
+        overlay_boxes=_overlays(metadata.get("overlays"), sx, sy, image_size),
         texts=texts,
         logo_zone=_box(logo.get("zone"), sx, sy, image_size),
         logo_box=_box(logo.get("box"), sx, sy, image_size),

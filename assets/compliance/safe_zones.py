@@ -1,11 +1,13 @@
-"""Safe zones: no text and no logo inside the placement's UI overlay bands (stories).
+"""Safe zones: no text and no logo inside the placement's UI overlay areas.
 
-The bands are the placement's ``safe_area_px`` (DESIGN §6) merged with the
-template's own; text is where the render metadata says it was drawn, the logo is
-where the pixels show it (else where the metadata put it).
+The areas (docs/PLACEMENTS.md) are the placement's bands along the edges
+(``safe_area_px``: stories, TikTok) merged with the template's own, and its corner
+boxes (``overlays_px``: YouTube's duration badge) with the template's; text is
+where the render metadata says it was drawn, the logo is where the pixels show it
+(else where the metadata put it).
 """
 
-from assets.brand_kits.geometry import Box, SafeArea
+from assets.brand_kits.geometry import Box, OverlayBox, SafeArea
 from assets.compliance.boxes import overlap
 from assets.compliance.render_info import RenderInfo
 from assets.compliance.results import RuleResult, not_measured
@@ -42,6 +44,30 @@ def _placement_area(placement: Placement, size: tuple[int, int]) -> SafeArea:
     )
 
 
+def _placement_boxes(placement: Placement, size: tuple[int, int]) -> list[OverlayBox]:
+    scale = (size[0] / placement.width, size[1] / placement.height)
+    boxes = []
+    for overlay in placement.overlays_px:
+        x, y, width, height = overlay.box(size, scale)
+        if width > 0 and height > 0:
+            boxes.append(OverlayBox(name=overlay.name, x=x, y=y, width=width, height=height))
+    return boxes
+
+
+def overlay_areas(
+    size: tuple[int, int], placement: Placement | None, info: RenderInfo | None
+) -> tuple[SafeArea, list[tuple[str, Box]]]:
+    """The merged edge bands, and every overlay area as (name, box) in the image's pixels."""
+    area = _placement_area(placement, size) if placement is not None else SafeArea()
+    boxes = _placement_boxes(placement, size) if placement is not None else []
+    if info is not None:
+        area = area.merged(info.safe_area)
+        # the template's boxes include the placement's (scaled from its canvas): by name
+        named = {box.name for box in boxes}
+        boxes += [box for box in info.overlay_boxes if box.name not in named]
+    return area, [*bands(size, area), *((box.name, box) for box in boxes)]
+
+
 def safe_zone_rule(
     size: tuple[int, int],
     placement: Placement | None,
@@ -50,10 +76,7 @@ def safe_zone_rule(
     settings: RuleSettings,
 ) -> RuleResult:
     weight = settings.weight(RULE)
-    area = _placement_area(placement, size) if placement is not None else SafeArea()
-    if info is not None:
-        area = area.merged(info.safe_area)
-    overlay = bands(size, area)
+    area, overlay = overlay_areas(size, placement, info)
     if not overlay:
         where = placement.key if placement is not None else "this image"
         return RuleResult(RULE, 0, 0, weight, True, f"{where} has no UI overlay areas")
@@ -88,7 +111,16 @@ def safe_zone_rule(
         passed=not inside,
         message="; ".join(inside)
         if inside
-        else f"text and logo clear of the overlay bands ({area.describe()})",
+        else f"text and logo clear of the overlay areas ({_describe(area, overlay)})",
         progress=max(0.0, 1 - total / largest),
-        details={"overlay_px": area.model_dump()},
+        details={
+            "overlay_px": area.model_dump(),
+            "overlay_boxes": [box.as_dict() for _, box in overlay if isinstance(box, OverlayBox)],
+        },
     )
+
+
+def _describe(area: SafeArea, overlay: list[tuple[str, Box]]) -> str:
+    named = [f"{name} {box.describe()}" for name, box in overlay if isinstance(box, OverlayBox)]
+    bands_named = [area.describe()] if area != SafeArea() else []
+    return "; ".join([*bands_named, *named])

@@ -1,4 +1,5 @@
-"""Text fit: no drawn word was split to fit its zone.
+"""Text fit: no drawn word was split to fit its zone, and no text was left out because
+its zone is too small for one letter at the template's minimum size.
 
 Read from the render metadata: the renderer keeps words whole and splits (with a
 hyphen) only a word wider than its zone at the template's minimum size, and says
@@ -15,13 +16,24 @@ RULE = "text_fit"
 
 def text_fit_rule(info: RenderInfo | None, settings: RuleSettings) -> RuleResult:
     weight = settings.weight(RULE)
+    left_out = [element for element in info.texts if element.too_small] if info else []
     drawn, reason = drawn_texts(info, "no render metadata, so how text was fitted is unknown")
-    if reason:
+    if reason and not left_out:
         return not_measured(RULE, weight, reason)
     recorded = [element for element in drawn if element.split_words is not None]
-    if not recorded:
+    if not recorded and not left_out:
         return not_measured(RULE, weight, "the render metadata does not record split words")
-    checks = tuple(
+    missing = tuple(
+        Check(
+            element.name,
+            "not drawn",
+            "drawn",
+            False,
+            f"{element.name}: zone too small for one letter at the minimum size: text not drawn",
+        )
+        for element in left_out
+    )
+    checks = missing + tuple(
         Check(
             element.name,
             len(element.split_words or ()),
@@ -37,7 +49,7 @@ def text_fit_rule(info: RenderInfo | None, settings: RuleSettings) -> RuleResult
     whole = 1 - len(failed) / len(checks)
     return RuleResult(
         rule=RULE,
-        value=sum(int(check.value) for check in checks),
+        value=sum(int(c.value) for c in checks if isinstance(c.value, int)) + len(missing),
         threshold=0,
         weight=weight,
         passed=not failed,

@@ -41,7 +41,15 @@ from resources.sql_files import sql
 EXPECTED_FAILURES = (GenerationError, BrandKitError, TemplateError)
 MAX_REASON_CHARS = 500
 MAX_BACKGROUND_PIXELS = 40_000_000
-RENDER_KEYS = ("canvas", "template", "safe_area", "background_zone", "logo", "fonts_used")
+RENDER_KEYS = (
+    "canvas",
+    "template",
+    "safe_area",
+    "overlays",
+    "background_zone",
+    "logo",
+    "fonts_used",
+)
 
 
 @dataclass(frozen=True)

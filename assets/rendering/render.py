@@ -82,7 +82,7 @@ def _draw_text_zone(
     record = tz.zone_record(zone, kit, text, capped)
     fitted = tz.fit_zone(zone, kit, text, zone, None) if text else None
     if fitted is None:
-        return {**record, "reason": "no text" if not text else "zone too small for any text"}
+        return tz.not_fitted(record, zone, text)
     placed = tz.place(fitted, zone, zone.align, zone.valign)
     ink, backdrop = tz.plain_ink(canvas, kit, placed.ink)
     scrim = None
@@ -118,7 +118,7 @@ def _draw_cta(
     )
     fitted = tz.fit_zone(zone, kit, text, inner, 1) if text else None
     if fitted is None:
-        return {**record, "reason": "no text" if not text else "zone too small for any text"}
+        return tz.not_fitted(record, zone, text)
     width = min(zone.width, max(fitted.width + 2 * pad_x, round(zone.height * 2.5)))
     left = {"left": zone.x, "right": zone.right - width}.get(
         zone.align, zone.x + (zone.width - width) // 2
@@ -219,6 +219,8 @@ def render_template(
         )
         if zones[text_zone.name].get("truncated"):
             warnings.append(f"{text_zone.name}: text truncated to fit its zone")
+        if zones[text_zone.name].get("too_small"):
+            warnings.append(f"{text_zone.name}: {zones[text_zone.name]['reason']}")
 
     metadata = {
         "canvas": {"width": template.width, "height": template.height},
@@ -232,6 +234,7 @@ def render_template(
         "background_zone": zone.as_dict(),
         "safe_area": template.safe_area.model_dump(),
         "safe_box": template.safe_box.as_dict(),
+        "overlays": [box.as_dict() for box in template.overlay_boxes],
         "text_zones": zones,
         "logo": logo,
         "fonts_used": sorted({z["font_file"] for z in zones.values() if z["drawn"]}),

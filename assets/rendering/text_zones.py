@@ -168,6 +168,16 @@ def zone_record(zone: TextZone, kit: BrandKit, text: str, capped: bool) -> dict:
     }
 
 
+def not_fitted(record: dict, zone: TextZone, text: str) -> dict:
+    """The record of a zone left empty: no text given, or a zone too small for one letter
+    at the template's minimum size (said so, for the render warnings and the text_fit rule)."""
+    if not text:
+        return {**record, "reason": "no text"}
+    low, _ = sizes(zone)
+    reason = f"zone {zone.describe()} too small for one letter at {low} px: text not drawn"
+    return {**record, "reason": reason, "too_small": True}
+
+
 def fit_zone(zone: TextZone, kit: BrandKit, text: str, box: Box, max_lines: int | None):
     font = kit.font(zone.role)
     low, high = sizes(zone)

@@ -1,8 +1,9 @@
-"""Platform variants (DESIGN §5 Variants, §6): every placement of a generated asset.
+"""Platform variants (DESIGN §5 Variants; placements: docs/PLACEMENTS.md): every placement
+of a generated asset.
 
 Plain modules, no Dagster (definitions.py holds the asset and its checks):
 
-- crops.py      frame planning: zones whole and clear of overlay bands, else least loss
+- crops.py      frame planning: zones whole and clear of overlay areas, else least loss
 - focus.py      content-aware framing without zones (libvips smartcrop)
 - decode.py     one decode: header checks, shrink-on-load, sRGB, EXIF orientation
 - encode.py     the highest quality under a byte limit, usually in one encode

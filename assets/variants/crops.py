@@ -2,7 +2,10 @@
 
 A frame is a rectangle in source pixels with the placement's aspect ratio. The
 template's text and logo zones must end up inside the frame and outside the
-placement's UI overlay bands (stories: 250 px top and bottom).
+placement's UI overlay areas (docs/PLACEMENTS.md): its bands along the edges
+(stories: 250 px top and bottom; TikTok on all four sides) and its corner boxes
+(YouTube's duration badge). A corner box that a zone would land in is kept clear
+as a band along one of its two sides, whichever costs least.
 
 - ``cover``: the largest frame inside the source that holds every zone.
 - ``extend`` (default when no cover frame holds them all): the frame that holds
@@ -14,7 +17,8 @@ placement's UI overlay bands (stories: 250 px top and bottom).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import product
 
 EPS = 1e-6
 # a cut logo or headline costs more than a cut line of body text
@@ -59,6 +63,27 @@ class Insets:
 
 
 @dataclass(frozen=True)
+class Corner:
+    """A UI overlay box in a corner of the output ("bottom_right"), in output pixels."""
+
+    name: str
+    corner: str
+    width: int
+    height: int
+
+    def box(self, out_w: int, out_h: int) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in output pixels."""
+        x = out_w - self.width if self.corner.endswith("right") else 0
+        y = out_h - self.height if self.corner.startswith("bottom") else 0
+        return (x, y, x + self.width, y + self.height)
+
+    def as_bands(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The two bands that keep the box clear: along its vertical side, or its horizontal."""
+        vertical, horizontal = self.corner.split("_")
+        return {horizontal: self.width}, {vertical: self.height}
+
+
+@dataclass(frozen=True)
 class Frame:
     x: float
     y: float
@@ -68,6 +93,7 @@ class Frame:
     zones_kept: tuple[str, ...] = ()
     zones_cut: dict[str, float] = field(default_factory=dict)
     fill_fraction: float = 0.0
+    corners_cleared: tuple[str, ...] = ()  # corner boxes kept clear as bands
 
     def inside(self, source_w: float, source_h: float) -> bool:
         return (
@@ -92,6 +118,7 @@ class Frame:
             "zones_kept": list(self.zones_kept),
             "zones_cut": {k: round(v, 4) for k, v in self.zones_cut.items()},
             "fill_fraction": round(self.fill_fraction, 4),
+            **({"corners_cleared": list(self.corners_cleared)} if self.corners_cleared else {}),
         }
 
 
@@ -108,6 +135,7 @@ def plan_frame(
     zones: Sequence[Zone] = (),
     insets: Insets = Insets(),
     *,
+    corners: Sequence[Corner] = (),
     misfit: str = "extend",
     focus: tuple[float, float] | None = None,
     focus_label: str = "attention",
@@ -116,8 +144,54 @@ def plan_frame(
     """The frame for a ``target`` (width, height) placement of a ``source`` (width, height).
 
     Zones keep ``margin`` (a fraction of the source's shorter side, at most the room they
-    have in the source itself) from the frame's edges, so that text never touches them.
+    have in the source itself) from the frame's edges, so that text never touches them,
+    and stay out of the ``insets`` bands and the ``corners`` boxes.
     """
+    plan = {"misfit": misfit, "focus": focus, "focus_label": focus_label, "margin": margin}
+    frame = _plan_within(source, target, zones, insets, **plan)
+    if not zones or not corners or _clear(frame, zones, corners, target):
+        return frame
+    # each box in the way becomes a band along one of its sides: the cheapest choice wins
+    best = None
+    for choice in product(*(corner.as_bands() for corner in corners)):
+        bands = {side: getattr(insets, side) for side in ("top", "bottom", "left", "right")}
+        for band in choice:
+            for side, pixels in band.items():
+                bands[side] = max(bands[side], pixels)
+        widened = Insets(**bands)
+        if widened.left + widened.right >= target[0] or widened.top + widened.bottom >= target[1]:
+            continue
+        candidate = _plan_within(source, target, zones, widened, **plan)
+        cut = sum(ZONE_WEIGHTS.get(name, 1.0) * v for name, v in candidate.zones_cut.items())
+        rank = (round(cut, 9), round(candidate.fill_fraction, 9), -candidate.width)
+        if best is None or rank < best[0]:
+            best = (rank, candidate)
+    if best is None:
+        return frame
+    return replace(best[1], corners_cleared=tuple(c.name for c in corners))
+
+
+def _clear(frame: Frame, zones: Sequence[Zone], corners: Sequence[Corner], target) -> bool:
+    """No kept zone reaches into a corner box, in output pixels."""
+    for zone in zones:
+        out = frame.to_output(zone, target[0])
+        for corner in corners:
+            if _overlap(out, corner.box(*target)) > EPS:
+                return False
+    return True
+
+
+def _plan_within(
+    source: tuple[float, float],
+    target: tuple[int, int],
+    zones: Sequence[Zone],
+    insets: Insets,
+    *,
+    misfit: str,
+    focus: tuple[float, float] | None,
+    focus_label: str,
+    margin: float,
+) -> Frame:
     if misfit not in MISFIT_POLICIES:
         raise ValueError(f"misfit must be one of {MISFIT_POLICIES}, got {misfit!r}")
     sw, sh = source

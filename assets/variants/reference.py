@@ -5,6 +5,7 @@ crop-and-resample (which would hide its own misalignment)."""
 import numpy as np
 from PIL import Image
 
+from assets.variants import similarity
 from assets.variants.crops import Frame
 
 
@@ -19,12 +20,24 @@ def reference_pixels(
     scale: tuple[float, float],
     out: tuple[int, int],
     picture: np.ndarray,
+    origins: list | None = None,
 ) -> np.ndarray:
     """``frame`` (original pixels; ``scale`` = decoded per original) resampled to ``out``.
     Where the frame leaves the source the rendition's own fill is kept: a fill is not a
-    reproduction of anything, only the picture inside is."""
+    reproduction of anything, only the picture inside is.
+
+    With ``origins`` (similarity.tile_origins) only the sampled tiles, in
+    similarity.tiles' shape: where the frame lies inside the source each tile is
+    resampled from its own part of the crop box. Pillow maps output pixel centres to
+    box + (i + 0.5) × scale and reads the kernel's support from the whole source, so a
+    tile equals the same pixels of the whole resize, at a tenth of the work."""
     sx, sy = scale
     x, y, w, h = frame.x * sx, frame.y * sy, frame.width * sx, frame.height * sy
+    inside = x >= 0 and y >= 0 and x + w <= source.width and y + h <= source.height
+    if origins is not None:
+        if origins and inside:
+            return _tiles(source, (x, y, w / out[0], h / out[1]), origins)
+        return similarity.tiles(reference_pixels(source, frame, scale, out, picture), origins)
     left, top = max(0.0, x), max(0.0, y)
     right, bottom = min(float(source.width), x + w), min(float(source.height), y + h)
     ox0, oy0 = round((left - x) * out[0] / w), round((top - y) * out[1] / h)
@@ -35,8 +48,32 @@ def reference_pixels(
         )
     reference = picture.copy()
     if ox1 > ox0 and oy1 > oy0:
-        inside = source.resize(
+        inside_part = source.resize(
             (ox1 - ox0, oy1 - oy0), Image.Resampling.LANCZOS, box=(left, top, right, bottom)
         )
-        reference[oy0:oy1, ox0:ox1] = np.asarray(inside)
+        reference[oy0:oy1, ox0:ox1] = np.asarray(inside_part)
     return reference
+
+
+def _tiles(source: Image.Image, lattice: tuple, origins: list) -> np.ndarray:
+    """Each tile from its own box: ``lattice`` is (x, y, source pixels per output pixel
+    across, and down)."""
+    x, y, step_x, step_y = lattice
+    side = similarity.TILE
+    return np.stack(
+        [
+            np.asarray(
+                source.resize(
+                    (side, side),
+                    Image.Resampling.LANCZOS,
+                    box=(
+                        x + ox * step_x,
+                        y + oy * step_y,
+                        x + (ox + side) * step_x,
+                        y + (oy + side) * step_y,
+                    ),
+                )
+            )
+            for ox, oy in origins
+        ]
+    )

@@ -19,6 +19,7 @@ from assets.variants import reference, similarity
 from assets.variants.crops import (
     MARGIN,
     MISFIT_POLICIES,
+    Corner,
     Frame,
     Insets,
     Zone,
@@ -34,6 +35,8 @@ FEATHER = 10.0  # px: how softly the picture fades into the fill (a ramp across 
 FILL_REDUCE = 1 / 16  # the fill is blurred at this scale: a wide blur for little work
 FILL_BLUR = 8.0  # σ at that scale (≈ 128 px at full size): no detail, no ghost of a zone
 FILL_DARKEN = 0.88  # the fill recedes behind the picture
+# past this many output pixels per source pixel a rendition is visibly soft: said so
+ENLARGEMENT_NOTE = 4.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def render_variants(
     for placement in placements:
         frame = frames[placement.key]
         renditions += _render_placement(source, original, placement, frame, options, model)
+    notes = source.notes + _enlargement_notes(header, placements, frames)
     info = {
         "format": header.format,
         "width": header.width,
@@ -125,7 +129,20 @@ def render_variants(
         "shrink_on_load": source.shrink_on_load,
         "transparency": source.has_alpha,
     }
-    return RenderedSource(tuple(renditions), source.notes, info, time.perf_counter() - started)
+    return RenderedSource(tuple(renditions), notes, info, time.perf_counter() - started)
+
+
+def _enlargement_notes(header, placements: Sequence[Placement], frames: dict) -> tuple[str, ...]:
+    """A note when some placement enlarges the source past ENLARGEMENT_NOTE (a 1×4000 strip
+    as a square: ×1080), naming the worst; the renditions are made all the same."""
+    scales = {p.key: p.width / frames[p.key].width for p in placements}
+    worst = max(scales, key=scales.get)
+    if scales[worst] <= ENLARGEMENT_NOTE:
+        return ()
+    return (
+        f"the {header.width}×{header.height} source is enlarged up to "
+        f"{scales[worst]:.0f}× ({worst}): expect soft renditions",
+    )
 
 
 def _plan(placement, size, zones, options, focus=None, source=None) -> Frame:
@@ -141,6 +158,7 @@ def _plan(placement, size, zones, options, focus=None, source=None) -> Frame:
         target,
         zones,
         Insets.of(placement.safe_area_px),
+        corners=[Corner(o.name, o.corner, o.width, o.height) for o in placement.overlays_px],
         misfit=options.misfit,
         focus=point,
         focus_label=options.interesting,
@@ -161,13 +179,16 @@ def _render_placement(
     picture, used = compose(source, frame, out)
     scale = placement.width / frame.width  # output pixels per original pixel
     pixels = picture.numpy()
-    expected = reference.reference_pixels(original, used, source.scale, out, pixels)
+    origins = similarity.tile_origins(*out)
+    expected = reference.reference_pixels(original, used, source.scale, out, pixels, origins)
     pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
     renditions = []
     for fmt in formats_for(source.has_alpha):
         limit = placement.max_bytes
         encoded = encode_within(picture, fmt, limit, options.quality, model, pillow)
-        score = similarity.ssim(expected, similarity.decode(encoded.data))
+        # scored from the bytes just encoded, against the reference's own tiles
+        decoded = similarity.tiles(similarity.decode(encoded.data), origins)
+        score = similarity.ssim_of_tiles(expected, decoded)
         optimization = {
             "crop": used.as_dict(),
             # the share of the output's pixels that are fill, not picture (checked, shown)

@@ -70,10 +70,19 @@ def tile_origins(width: int, height: int, grid: int = GRID, tile: int = TILE) ->
     return [(x, y) for y in ys for x in xs]
 
 
-def _tiles(pixels: np.ndarray, origins: list) -> np.ndarray:
+def tiles(pixels: np.ndarray, origins: list) -> np.ndarray:
+    """The sampled tiles of (h, w, bands) pixels as (tiles, TILE, TILE, bands); the whole
+    image as one tile when there are no origins."""
     if not origins:
-        return luma(pixels)[None]
-    return luma(np.stack([pixels[y : y + TILE, x : x + TILE] for x, y in origins]))
+        return pixels[None]
+    return np.stack([pixels[y : y + TILE, x : x + TILE] for x, y in origins])
+
+
+def ssim_of_tiles(reference: np.ndarray, candidate: np.ndarray) -> float:
+    """SSIM over matching (tiles, h, w, bands) uint8 stacks, clamped to 0–1."""
+    if reference.shape[:3] != candidate.shape[:3]:
+        raise ValueError(f"SSIM needs equal sizes, got {reference.shape} and {candidate.shape}")
+    return min(1.0, max(0.0, ssim_map_mean(luma(reference), luma(candidate))))
 
 
 def ssim(reference: np.ndarray, candidate: np.ndarray, *, sampled: bool = True) -> float:
@@ -82,5 +91,4 @@ def ssim(reference: np.ndarray, candidate: np.ndarray, *, sampled: bool = True) 
         raise ValueError(f"SSIM needs equal sizes, got {reference.shape} and {candidate.shape}")
     height, width = reference.shape[:2]
     origins = tile_origins(width, height) if sampled else []
-    score = ssim_map_mean(_tiles(reference, origins), _tiles(candidate, origins))
-    return min(1.0, max(0.0, score))
+    return ssim_of_tiles(tiles(reference, origins), tiles(candidate, origins))

@@ -86,3 +86,27 @@ def read_zones_file(path: Path) -> tuple[list[Zone], tuple[int, int] | None]:
         if zone.name not in NOT_KEPT:
             zones.append(zone)
     return zones, canvas
+
+
+def nested_zones(zones: list[Zone]) -> list[str]:
+    """Zones lying entirely inside another (the same box twice included): likely a mistake
+    in a zones file, harmless to the crop, which keeps the outer box whole either way."""
+    found = []
+    for i, inner in enumerate(zones):
+        for j, outer in enumerate(zones):
+            if i == j or not _within(inner, outer):
+                continue
+            if not _within(outer, inner):
+                found.append(f"zone {inner.name!r} lies entirely inside zone {outer.name!r}")
+            elif i > j:  # the same box: said once per pair
+                found.append(f"zone {inner.name!r} covers the same box as zone {outer.name!r}")
+    return found
+
+
+def _within(inner: Zone, outer: Zone) -> bool:
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.right <= outer.right
+        and inner.bottom <= outer.bottom
+    )

@@ -19,7 +19,7 @@ console = stdout_console()
 
 @app.callback()
 def main() -> None:
-    """Platform variants: crops, sizes and byte limits of every placement (DESIGN §6)."""
+    """Platform variants: crops, sizes and byte limits of every placement (docs/PLACEMENTS.md)."""
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -57,7 +57,7 @@ def render(
         write_all,
     )
     from assets.variants.render import RenderOptions, render_variants
-    from assets.variants.zones import ZonesFileError, read_zones_file
+    from assets.variants.zones import ZonesFileError, nested_zones, read_zones_file
 
     try:
         targets = placements_for(platform)
@@ -67,6 +67,8 @@ def render(
         check_output_folder(out)
     except (UnknownPlacementError, ZonesFileError, VariantFilesError, ValueError) as error:
         raise _fail(str(error), code=2) from None
+    for problem in nested_zones(boxes):
+        typer.echo(f"warning: {zones}: {problem}; both are kept whole", err=True)
     if not zones:
         # stderr, so that --json output stays parseable
         typer.echo(
@@ -101,6 +103,8 @@ def render(
             }
         )
     if as_json:
+        for note in rendered.notes:
+            typer.echo(f"note: {note}", err=True)
         typer.echo(json.dumps(rows, indent=2))
         return
     for note in rendered.notes:

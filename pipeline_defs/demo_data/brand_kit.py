@@ -96,9 +96,10 @@ def store_brand_artwork(media_dir: Path, brand: DemoBrand) -> dict[str, StoredIm
     return stored
 
 
-def insert_brand_assets(
-    conn: Connection, brand: DemoBrand, stored: dict[str, StoredImage], anchor: date
-) -> None:
+def brand_asset_rows(
+    brand: DemoBrand, stored: dict[str, StoredImage], anchor: date
+) -> list[dict[str, object]]:
+    """The brand_assets rows of ``brand``'s stored artwork (jsonb as JSON text)."""
     rows = []
     for index, artwork in enumerate(ARTWORK):
         image = stored[artwork.asset_type]
@@ -121,4 +122,10 @@ def insert_brand_assets(
                 "tags": [*artwork.tags, *brand.tags],
             }
         )
-    insert_rows(conn, INSERT_BRAND_ASSET, rows)
+    return rows
+
+
+def insert_brand_assets(
+    conn: Connection, brand: DemoBrand, stored: dict[str, StoredImage], anchor: date
+) -> None:
+    insert_rows(conn, INSERT_BRAND_ASSET, brand_asset_rows(brand, stored, anchor))

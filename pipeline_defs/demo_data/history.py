@@ -1,7 +1,9 @@
 """Generated images of the completed and approved requests.
 
 One primary image per request and target platform, rendered at the
-platform's primary placement size and scored as the compliance stage would.
+platform's primary placement size and scored by the compliance stage's own
+``score()`` against the brand's kit: the row's score, status and rule table are
+one stored result (compliance_details), so they cannot disagree.
 """
 
 from dataclasses import dataclass
@@ -16,13 +18,14 @@ from sqlalchemy import Connection
 from assets.placements import Placement, primary_placement
 from pipeline_defs.demo_data import usage_model
 from pipeline_defs.demo_data.brand_images import render_logo
+from pipeline_defs.demo_data.brand_kit import brand_asset_rows, store_brand_artwork
 from pipeline_defs.demo_data.brands import DemoBrand
 from pipeline_defs.demo_data.content_images import render_post
 from pipeline_defs.demo_data.db import as_json, insert_rows
 from pipeline_defs.demo_data.ids import demo_id, rng_for
 from pipeline_defs.demo_data.media import StoredImage, store_image
 from pipeline_defs.demo_data.requests import DemoRequest, request_template
-from pipeline_defs.demo_data.tenants import brand_id, organization_id
+from pipeline_defs.demo_data.tenants import brand_id, brand_profile_row, organization_id
 
 
 @dataclass(frozen=True)
@@ -33,23 +36,15 @@ class DemoAsset:
     placement: Placement
     image: StoredImage
     provider: str  # local | freepik
-    compliance_score: float
+    compliance: dict  # ComplianceResult.as_dict() of the real scorer: the whole verdict
+
+    @property
+    def compliance_score(self) -> float:
+        return self.compliance["score"]
 
     @property
     def validation_status(self) -> str:
-        """What the compliance stage decides (assets/compliance/results.py): passed when
-        every rule passed and the score reaches the brand's minimum, otherwise what the
-        brand's enforcement level makes of a failure (lenient: passed_with_warnings)."""
-        # here, not at the top: the compliance package pulls numpy and the image stack
-        from assets.compliance.results import ON_FAILURE
-
-        rules = _compliance_details(self)["rules"]
-        brand = self.request.brand
-        if all(rule["passed"] for rule in rules) and (
-            self.compliance_score >= brand.minimum_compliance_score
-        ):
-            return "passed"
-        return ON_FAILURE.get(brand.enforcement_level, "needs_review")
+        return self.compliance["status"]
 
 
 @cache
@@ -58,10 +53,36 @@ def _logo(brand: DemoBrand) -> Image.Image:
     return render_logo(brand)
 
 
+def brand_kit(media_dir: Path, brand: DemoBrand, anchor: date):
+    """The brand's kit as the compliance stage loads it: its profile row and artwork rows."""
+    # here, not at the top: the brand kit and compliance packages pull the image stack
+    from assets.brand_kits import load_brand_kit
+
+    stored = store_brand_artwork(media_dir, brand)
+    return load_brand_kit(
+        brand_profile_row(brand, stored["logo"].url, anchor),
+        brand_asset_rows(brand, stored, anchor),
+        lambda key: (media_dir / key).read_bytes(),
+    )
+
+
+def _scored(media_dir: Path, image: StoredImage, kit, placement: Placement, when) -> dict:
+    from assets.compliance.scorer import score
+
+    # no render metadata: these images were not drawn by the template renderer, so the
+    # text rules are not measured and the logo is searched for over the whole image
+    details = score(media_dir / image.key, kit, placement).as_dict()
+    return {**details, "scored_at": when.isoformat(), "run_id": None}
+
+
 def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) -> list[DemoAsset]:
-    """Render (or reuse) the image of every history request and platform."""
+    """Render (or reuse) and score the image of every history request and platform."""
     assets = []
+    kits: dict[str, object] = {}
     for request in (r for r in requests if r.has_history):
+        brand = request.brand
+        if brand.key not in kits:
+            kits[brand.key] = brand_kit(media_dir, brand, anchor)
         for platform in request.platforms:
             placement = primary_placement(platform)
             asset_id = demo_id("generated-asset", request.id, platform, "primary")
@@ -71,54 +92,22 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
                 media_dir,
                 key,
                 (placement.width, placement.height),
-                lambda placement=placement, idea=idea, brand=request.brand: render_post(
+                lambda placement=placement, idea=idea, brand=brand: render_post(
                     brand, placement, idea.title, " · ".join(idea.keywords), idea.cta, _logo(brand)
                 ),
                 "JPEG",
                 quality=88,
                 optimize=True,
             )
-            rng = rng_for(f"asset/{asset_id}")
             # requests finished in the first half of the window used Freepik (see api_usage)
             used_freepik = usage_model.used_freepik(anchor, request.completed_at.date())
             provider = "freepik" if used_freepik else "local"
-            score = round(float(min(99.5, max(60.0, rng.normal(88, 6)))), 2)
-            assets.append(DemoAsset(asset_id, request, platform, placement, image, provider, score))
+            created = request.completed_at - timedelta(seconds=30)
+            verdict = _scored(media_dir, image, kits[brand.key], placement, created)
+            assets.append(
+                DemoAsset(asset_id, request, platform, placement, image, provider, verdict)
+            )
     return assets
-
-
-def _compliance_details(asset: DemoAsset) -> dict:
-    rng = rng_for(f"compliance/{asset.id}")
-    palette_share = round(min(1.0, asset.compliance_score / 100 + float(rng.normal(0, 0.03))), 3)
-    contrast = round(float(rng.uniform(4.8, 11.0)), 2)
-
-    def rule(name: str, value: object, threshold: object, weight: float, passed: bool) -> dict:
-        return {
-            "rule": name,
-            "value": value,
-            "threshold": threshold,
-            "weight": weight,
-            "passed": passed,
-        }
-
-    return {
-        "enforcement_level": asset.request.brand.enforcement_level,
-        "minimum_compliance_score": asset.request.brand.minimum_compliance_score,
-        "rules": [
-            rule("palette_adherence", palette_share, 0.8, 0.3, palette_share >= 0.8),
-            rule("logo_present", True, True, 0.2, True),
-            rule("text_contrast", contrast, 4.5, 0.2, contrast >= 4.5),
-            rule("platform_fit", asset.image.dimensions, asset.image.dimensions, 0.15, True),
-            rule("safe_zones", True, True, 0.1, True),
-            rule(
-                "fonts",
-                asset.request.brand.primary_font,
-                asset.request.brand.primary_font,
-                0.05,
-                True,
-            ),
-        ],
-    }
 
 
 def generated_asset_row(asset: DemoAsset) -> dict[str, object]:
@@ -148,7 +137,7 @@ def generated_asset_row(asset: DemoAsset) -> dict[str, object]:
             }
         ),
         "compliance_score": asset.compliance_score,
-        "compliance_details": as_json(_compliance_details(asset)),
+        "compliance_details": as_json(asset.compliance),
         "validation_status": asset.validation_status,
         "download_count": int(rng_for(f"downloads/{asset.id}").integers(0, 15)),
         "usage_count": 1 if request.status == "completed" else 0,

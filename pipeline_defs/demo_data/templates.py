@@ -1,12 +1,13 @@
-"""One content template per platform placement per brand (DESIGN §6).
+"""One content template per platform placement per brand (docs/PLACEMENTS.md).
 
-Zones are pixel boxes inside the placement's canvas. Story-like placements
-declare UI overlay bands (``safe_area_px``); text and logo zones stay out of
-them, so the compliance stage's safe-zone rule passes on template-rendered
-images. The background zone is the whole canvas by definition.
+Zones are pixel boxes inside the placement's canvas. Placements with UI overlay
+areas (stories and TikTok: bands along the edges, ``safe_area_px``; YouTube: the
+duration badge, ``overlays_px``) keep text and logo zones out of them, so the
+compliance stage's safe-zone rule passes on template-rendered images. The
+background zone is the whole canvas by definition.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from math import gcd
 from uuid import UUID
@@ -63,10 +64,12 @@ def template_type_for(placement: Placement) -> str:
 def content_area(placement: Placement) -> tuple[Box, int]:
     """The box text and logo may use (canvas minus padding and safe bands), and the padding."""
     padding = round(min(placement.width, placement.height) * 0.06)
-    top = placement.safe_area_px.get("top", 0) + padding
-    bottom = placement.height - placement.safe_area_px.get("bottom", 0) - padding
-    box = Box(padding, top, placement.width - 2 * padding, bottom - top)
-    return box, padding
+    bands = placement.safe_area_px
+    top = bands.get("top", 0) + padding
+    bottom = placement.height - bands.get("bottom", 0) - padding
+    left = bands.get("left", 0) + padding
+    right = placement.width - bands.get("right", 0) - padding
+    return Box(left, top, right - left, bottom - top), padding
 
 
 def _zone(name: str, box: Box, font_role: str, max_font_size: int, align: str) -> dict:
@@ -156,6 +159,7 @@ def template_row(
                 "background": _background_style(brand, placement),
                 "padding": padding,
                 "safe_area_px": dict(placement.safe_area_px),
+                "overlays_px": [asdict(overlay) for overlay in placement.overlays_px],
             }
         ),
         "text_zones": as_json(text_zones),
