@@ -99,3 +99,26 @@ def test_scoring_the_files_again_gives_the_stored_verdicts(seeded, demo_world) -
             pytest.approx(float(row["compliance_score"]), abs=0.005),
             row["validation_status"],
         ), row["id"]
+
+
+def test_no_request_the_history_approved_has_a_rejected_image(seeded, demo_world) -> None:
+    # routing never lets a rejected image reach approval: a history that approved one
+    # would show the brand manager something the pipeline could not have done
+    with demo_world.engine.connect() as conn:
+        approved = set(
+            conn.execute(
+                text(
+                    "select ga.id from generated_assets ga "
+                    "join content_approvals ca on ca.content_request_id = ga.content_request_id "
+                    "where ga.id = any(:ids) and ca.status in ('approved', 'auto_approved')"
+                ),
+                {"ids": [row["id"] for row in seeded]},
+            ).scalars()
+        )
+    assert approved
+    rejected = [
+        (row["brand"], row["platform"], row["compliance_details"]["rules"])
+        for row in seeded
+        if row["id"] in approved and row["validation_status"] == "rejected"
+    ]
+    assert rejected == []

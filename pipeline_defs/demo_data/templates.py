@@ -96,8 +96,10 @@ def layout_zones(placement: Placement) -> tuple[list[dict], list[dict]]:
         cta = Box(x0, y0 + h - round(h * 0.20), round(w * 0.36), round(h * 0.20))
         align = "left"
     else:
-        # square and portrait: logo top-left, text stacked, call to action centred at the bottom
-        side = round(min(w, h) * 0.16)
+        # square and portrait: logo top-left, text stacked, call to action centred at the bottom;
+        # no smaller than 14 % of the canvas where overlay bands narrow the area (TikTok),
+        # or the logo is drawn too small to be matched
+        side = max(round(min(w, h) * 0.16), round(min(placement.width, placement.height) * 0.14))
         logo = Box(x0, y0, side, side)
         headline_top = y0 + side + round(h * 0.06)
         headline = Box(x0, headline_top, w, round(h * 0.30))
