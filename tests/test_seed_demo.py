@@ -5,6 +5,7 @@ every test reads what the loads left behind. Two more fresh databases check
 that a failing load writes nothing and that foreign rows are not trampled.
 """
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -413,3 +414,24 @@ def test_refuses_to_load_over_a_foreign_organization_with_a_demo_slug(
             assert conn.execute(text("select count(*) from organizations")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_a_demo_template_from_an_earlier_version_takes_this_versions_layout(
+    demo: DemoLoad, db: Connection
+) -> None:
+    # e.g. a TikTok template written before its overlay bands were known
+    stale = [{"name": "headline", "x": 0, "y": 0, "width": 1080, "height": 300}]
+    tiktok = "select id, text_zones, updated_at from content_templates where platform = 'tiktok'"
+    before = rows(db, tiktok)
+    target = before[0]["id"]
+    with demo.engine.begin() as conn:
+        conn.execute(
+            text("update content_templates set text_zones = cast(:z as jsonb) where id = :id"),
+            {"z": json.dumps(stale), "id": target},
+        )
+    load_demo_data(demo.engine, demo.media_dir, today=FIRST_TODAY + timedelta(days=9))
+    after = {row["id"]: row for row in rows(db, tiktok)}
+    assert after[target]["text_zones"] == before[0]["text_zones"] != stale
+    # the templates that were already current are not written again
+    for row in before[1:]:
+        assert after[row["id"]]["updated_at"] == row["updated_at"]

@@ -30,7 +30,19 @@ insert into content_templates (
   cast(:layout_config as jsonb), cast(:text_zones as jsonb), cast(:image_zones as jsonb),
   cast(:brand_elements as jsonb), :created_by, :created_at, :created_at
 )
-on conflict (id) do nothing
+-- a demo database loaded by an earlier version gets this version's layout (e.g. zones
+-- kept out of overlay areas added since), or its templates would fail validation
+on conflict (id) do update set
+  format_specifications = excluded.format_specifications,
+  layout_config = excluded.layout_config,
+  text_zones = excluded.text_zones,
+  image_zones = excluded.image_zones,
+  updated_at = now()
+where content_templates.brand_profile_id = excluded.brand_profile_id
+  and (content_templates.format_specifications, content_templates.layout_config,
+       content_templates.text_zones, content_templates.image_zones)
+      is distinct from (excluded.format_specifications, excluded.layout_config,
+                        excluded.text_zones, excluded.image_zones)
 """
 
 
