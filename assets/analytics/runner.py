@@ -42,6 +42,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import ColumnElement, TableClause
 
+from assets.analytics.event_partitions import check_not_retired
 from assets.analytics.models import Model
 
 # One round trip before the writes: timestamps are converted in UTC (the models say `at
@@ -178,6 +179,7 @@ def run_model(
         short = window is not None and window.day_count < STAGED_WINDOW_DAYS
         conn.execute(PREPARE_TRANSACTION, {"key": f"analytics/{model.name}", "short": short})
         if model.partitioned:
+            check_not_retired(conn, model.reads, window.first_day, window.end_day)
             inserted, updated, deleted, now = _replace_partition(conn, model, target, window)
         else:
             inserted, updated, deleted = 0, _update(conn, model, target), 0

@@ -134,6 +134,7 @@ $$;
 create function retire_event_partition(parent text, month date) returns bigint
 language plpgsql security definer set search_path = public, pg_temp
 as $$
+#variable_conflict use_column
 declare
   part text := format('%s_%s', parent, to_char(month, 'YYYY_MM'));
   dropped bigint;
