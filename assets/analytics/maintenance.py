@@ -80,7 +80,8 @@ event_partitions_schedule = ScheduleDefinition(
     # after the 01:00 analytics run: a month's last day is summarized before it can go
     cron_schedule="30 2 * * *",
     execution_timezone="UTC",
-    # on by default: a month without its partition would fill the default partition
-    default_status=DefaultScheduleStatus.RUNNING,
+    # like every schedule, switched on under Automation; until then new months' rows
+    # wait in the default partition and move into their month when it is created
+    default_status=DefaultScheduleStatus.STOPPED,
     description="Every day at 02:30 UTC: event partitions ahead, retention applied.",
 )
