@@ -172,6 +172,15 @@ def _day_blocks(rng, org_bytes: np.ndarray, day_start_micros: int, n: int) -> by
     return b"".join(parts)
 
 
+def add_month_partitions(conn, first: date, last: date) -> None:
+    """api_usage's monthly partitions for the loaded days (migration 0013), as the
+    maintenance schedule makes them; rows outside them would go to the default one."""
+    month = first.replace(day=1)
+    while month <= last:
+        conn.execute(text("select ensure_event_partition('api_usage', :m)"), {"m": month})
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
 def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 7) -> float:
     """COPY (binary) ``rows`` calls, day after day like the append-only log it is."""
     started = time.perf_counter()
@@ -190,6 +199,7 @@ def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 
             text("insert into organizations (id, name, slug) values (:id, :name, :slug)"),
             [{"id": o, "name": f"Org {i}", "slug": f"org-{i:03d}"} for i, o in enumerate(org_ids)],
         )
+        add_month_partitions(conn, first.date(), last_day)
         # bulk load: build the indexes once at the end, skip the per-row FK triggers
         indexes = conn.execute(
             text(
@@ -197,6 +207,12 @@ def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 
                 "and indexname <> 'api_usage_pkey'"
             )
         ).all()
+        primary_key = conn.execute(
+            text(
+                "select pg_get_constraintdef(oid) from pg_constraint "
+                "where conname = 'api_usage_pkey' and conrelid = 'api_usage'::regclass"
+            )
+        ).scalar_one()
         for index in indexes:
             conn.exec_driver_sql(f'drop index "{index.indexname}"')
         conn.exec_driver_sql("alter table api_usage drop constraint api_usage_pkey")
@@ -213,9 +229,10 @@ def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 
                     print(f"  copied {copied:,} rows", flush=True)
             copy.write(COPY_TRAILER)
         conn.exec_driver_sql("set local maintenance_work_mem = '1GB'")
-        conn.exec_driver_sql("alter table api_usage add primary key (id)")
+        conn.exec_driver_sql(f"alter table api_usage add constraint api_usage_pkey {primary_key}")
         for index in indexes:
-            conn.exec_driver_sql(index.indexdef)
+            # a partitioned table's index is shown "on only" the table: build it on all
+            conn.exec_driver_sql(index.indexdef.replace(" ON ONLY ", " ON "))
     with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
         conn.exec_driver_sql("vacuum analyze api_usage")
     engine.dispose()
