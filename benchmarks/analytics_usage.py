@@ -19,6 +19,7 @@ end (--keep to keep it). Prints a markdown table for docs/PERFORMANCE.md.
 """
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -181,8 +182,11 @@ def add_month_partitions(conn, first: date, last: date) -> None:
         month = (month + timedelta(days=32)).replace(day=1)
 
 
-def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 7) -> float:
-    """COPY (binary) ``rows`` calls, day after day like the append-only log it is."""
+def load(
+    url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 7, *, more: bool = False
+) -> float:
+    """COPY (binary) ``rows`` calls, day after day like the append-only log it is;
+    ``more``: days before those already loaded (the organizations exist)."""
     started = time.perf_counter()
     rng = np.random.default_rng(seed)
     first = datetime.combine(last_day - timedelta(days=days - 1), datetime.min.time(), UTC)
@@ -196,7 +200,10 @@ def load(url: str, rows: int, days: int, orgs: int, last_day: date, seed: int = 
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
-            text("insert into organizations (id, name, slug) values (:id, :name, :slug)"),
+            text(
+                "insert into organizations (id, name, slug) values (:id, :name, :slug) "
+                "on conflict (id) do nothing"
+            ),
             [{"id": o, "name": f"Org {i}", "slug": f"org-{i:03d}"} for i, o in enumerate(org_ids)],
         )
         add_month_partitions(conn, first.date(), last_day)
@@ -369,6 +376,60 @@ def report(rows_loaded: int, days: int, orgs: int, results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def ratios(row: dict, name: str) -> dict:
+    """{product_s, bare_s, ratio} of medians, and the spread of the per-round ratios."""
+    per_round = [p / b for p, b in zip(row["runs"][name], row["runs"]["bare"], strict=True)]
+    return {
+        "product_s": round(row[name], 4),
+        "bare_s": round(row["bare"], 4),
+        "ratio": round(row[name] / row["bare"], 3),
+        "ratio_min": round(min(per_round), 3),
+        "ratio_max": round(max(per_round), 3),
+        "rounds": len(per_round),
+    }
+
+
+def as_json(day: dict, year: dict | None) -> dict:
+    figures = {"day_first": ratios(day, "first"), "day_rerun": ratios(day, "product")}
+    if year is not None:
+        figures |= {"year_first": ratios(year, "first"), "year_rerun": ratios(year, "product")}
+    for name, row in (("day", day), ("year", year)):
+        if row is not None and "dagster" in row:
+            figures[f"{name}_dagster"] = {
+                "unchecked_s": round(row["dagster"], 4),
+                "checked_s": round(row["dagster_checks"], 4),
+                "ratio": round(row["dagster_checks"] / row["dagster"], 3),
+            }
+    return figures
+
+
+def growth(admin: str, sizes: list[int], rows_per_day: int, orgs: int, repeat: int) -> list:
+    """One day's time as the history grows to each of ``sizes`` rows (the same rows a day:
+    older days are added), product (re-run and first run) and bare, interleaved."""
+    url = create_scratch(admin)
+    last_day = date.today() - timedelta(days=1)
+    day = last_day - timedelta(days=10)
+    loaded_days, results = 0, []
+    try:
+        for size in sizes:
+            days = max(size // rows_per_day, 11)
+            if days > loaded_days:
+                older = last_day - timedelta(days=loaded_days)
+                seconds = load(
+                    url, (days - loaded_days) * rows_per_day, days - loaded_days, orgs, older,
+                    seed=size, more=loaded_days > 0,
+                )  # fmt: skip
+                loaded_days = days
+                print(f"history {days * rows_per_day:,} rows ({days} days), +{seconds:.0f} s")
+            row = measure(url, Window.days(day, day), repeat, dagster=False)
+            row["history_rows"] = days * rows_per_day
+            results.append(row)
+            print(f"  {day}: {row}", flush=True)
+    finally:
+        drop_scratch(admin, url)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
@@ -382,9 +443,26 @@ def main() -> None:
         "--reuse", metavar="URL", help="measure on a database a --keep run loaded (no load)"
     )
     parser.add_argument("--skip-dagster", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--growth",
+        metavar="SIZES",
+        help="comma-separated history sizes in rows (e.g. 1000000,10000000,30000000): one "
+        "day's time at each, --rows/--days rows a day; nothing else is measured",
+    )
     options = parser.parse_args()
-
     admin = admin_url(options.admin_url)
+    if options.growth:
+        sizes = sorted(int(size) for size in options.growth.split(","))
+        results = growth(admin, sizes, options.rows // options.days, options.orgs, options.repeat)
+        figures = [
+            {"history_rows": r["history_rows"], "day_first": ratios(r, "first"),
+             "day_rerun": ratios(r, "product")}
+            for r in results
+        ]  # fmt: skip
+        print(json.dumps(figures, indent=2) if options.json else figures)
+        return
+
     url = normalize_url(options.reuse) if options.reuse else create_scratch(admin)
     print(f"database {make_url(url).database}")
     try:
@@ -416,6 +494,8 @@ def main() -> None:
             results.append(row)
         print()
         print(report(options.rows, options.days, options.orgs, results))
+        if options.json:
+            print(json.dumps(as_json(results[0], results[1] if len(results) > 1 else None)))
     finally:
         if options.keep or options.reuse:
             print(f"kept {url}")
