@@ -69,9 +69,14 @@ JOBS = {
     "content_approval_routing",
     "approval_escalation",
     "analytics_daily",
+    "event_partitions_maintenance",
 }
 # declared STOPPED: switched on under Automation where the daemon runs
-SCHEDULES = {"approval_escalation_hourly": "STOPPED", "analytics_daily_schedule": "STOPPED"}
+SCHEDULES = {
+    "approval_escalation_hourly": "STOPPED",
+    "analytics_daily_schedule": "STOPPED",
+    "event_partitions_daily": "STOPPED",
+}
 # what launches runs ships STOPPED; the run mirrors only write bookkeeping and ship on
 SENSORS = {
     "content_request_sensor": "STOPPED",

@@ -215,6 +215,8 @@ def vocabularies_in_database(conn: Connection) -> dict[str, list[str]]:
             "       pg_get_constraintdef(c.oid) as definition "
             "from pg_constraint c join pg_namespace n on n.oid = c.connamespace "
             "where n.nspname = 'public' and c.contype = 'c' and c.conrelid <> 0"
+            # a partition's copy of its table's check (0013) is the table's check
+            " and c.coninhcount = 0"
         )
     )
     vocabularies = {}

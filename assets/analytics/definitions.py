@@ -38,6 +38,7 @@ from dagster import (
 from assets.analytics import checks
 from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
 from assets.analytics.ingest import IngestResult, ingest_metrics
+from assets.analytics.maintenance import event_partitions_maintenance, event_partitions_schedule
 from assets.analytics.models import (
     MODELS_DIR,
     Dependency,
@@ -307,7 +308,7 @@ def analytics_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
 
 analytics_assets = ANALYTICS.assets
 analytics_checks = ANALYTICS.checks
-analytics_jobs = [analytics_daily]
-analytics_schedules = [analytics_daily_schedule]
+analytics_jobs = [analytics_daily, event_partitions_maintenance]
+analytics_schedules = [analytics_daily_schedule, event_partitions_schedule]
 # `database` (DatabaseResource) is shared with the other stages
 analytics_resources = {"metrics_source": MetricsSourceResource()}

@@ -1,12 +1,16 @@
 """Validate a pandas DataFrame with great-expectations 1.x. No Dagster.
 
 great_expectations takes about 5 s to import, so it is imported inside `validate`
-(the asset checks call it), never when the definitions load. Each validation uses an
-ephemeral, in-memory context: nothing is written to disk, no analytics are sent.
+(the asset checks call it), never when the definitions load. Validations share one
+ephemeral, in-memory context per process, and one pandas data source per suite in it
+(building them cost more than validating a day's rows): nothing is written to disk, no
+analytics are sent.
 """
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -84,13 +88,25 @@ def validate(
     """Run the expectations against ``frame`` (an empty frame passes what it can)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
+
+    with _LOCK:
+        return _validate(gx, gxe, frame, expectations, suite_name)
+
+
+# the context's stores are plain dicts: one validation at a time per process
+_LOCK = threading.Lock()
+
+
+@cache
+def _context():
+    import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
 
-    context = gx.get_context(
+    return gx.get_context(
         mode="ephemeral",
         project_config=DataContextConfig(
             analytics_enabled=False,
@@ -98,11 +114,23 @@ def validate(
             store_backend_defaults=InMemoryStoreBackendDefaults(),
         ),
     )
-    batch_definition = (
-        context.data_sources.add_pandas(suite_name)
+
+
+@cache
+def _batch_definition(suite_name: str):
+    """A whole-dataframe batch definition of the suite's own data source, made once."""
+    return (
+        _context()
+        .data_sources.add_pandas(suite_name)
         .add_dataframe_asset(suite_name)
         .add_batch_definition_whole_dataframe(suite_name)
     )
+
+
+def _validate(
+    gx, gxe, frame: pd.DataFrame, expectations: Sequence[Expectation], suite_name: str
+) -> Validation:
+    batch_definition = _batch_definition(suite_name)
     suite = gx.ExpectationSuite(name=suite_name)
     outcomes: list[tuple[int, ExpectationOutcome]] = []
     for index, expectation in enumerate(expectations):

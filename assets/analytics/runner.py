@@ -4,13 +4,16 @@ Plain SQLAlchemy, no Dagster, so tests and the benchmark call it directly. State
 are built with SQLAlchemy Core around the model's SELECT (identifiers quoted, bounds
 bound as parameters), never assembled from data.
 
-- replace_partition: one transaction, one set-based statement, after which the target
-  rows the model owns in the window are exactly the rows of its SELECT over the window:
-  new rows are inserted, changed rows updated, rows the SELECT no longer returns
-  deleted, and unchanged rows left alone. A single-run backfill of a year is that one
-  statement over 365 days. (Deleting the window and inserting it again gives the same
-  rows, but costs a re-run of a year ~3x more: each insert's unique check visits the
-  row the same transaction just deleted; docs/PERFORMANCE.md has the figures.)
+- replace_partition: one transaction, after which the target rows the model owns in
+  the window are exactly the rows of its SELECT over the window. A window holding no
+  rows yet is written with a plain INSERT (nothing to compare, no conflict to check).
+  Otherwise one set-based statement compares the SELECT's rows with the stored ones
+  (a hash join) and writes only the difference: new rows inserted, changed rows
+  updated, rows the SELECT no longer returns deleted, unchanged rows left alone. A
+  single-run backfill of a year is that over 365 days. (Deleting the window and
+  inserting it again gives the same rows, but costs a re-run of a year ~3x more: each
+  insert's unique check visits the row the same transaction just deleted;
+  docs/PERFORMANCE.md has the figures.)
 - update: one `update ... from (select ...)` by the unique key, touching only the rows
   whose values change.
 """
@@ -31,6 +34,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -42,17 +46,23 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import ColumnElement, TableClause
 
+from assets.analytics.event_partitions import check_not_retired
 from assets.analytics.models import Model
 
 # One round trip before the writes: timestamps are converted in UTC (the models say `at
 # time zone 'UTC'`; this guards any that do not); a short window turns JIT compilation
 # off (compiling took longer than one day's aggregation: ~50 ms); and two runs writing
 # the same model (a backfill and the schedule) take turns instead of colliding.
+# The aggregation of a long window is one hash of a few hundred thousand groups: with
+# the server's default work_mem (4 MB) it spills to disk, and so does the comparison
+# with the stored rows. Raised for this transaction only.
 PREPARE_TRANSACTION = text(
     "select set_config('TimeZone', 'UTC', true), "
     "set_config('jit', case when :short then 'off' else current_setting('jit') end, true), "
+    "set_config('work_mem', :work_mem, true), "
     "pg_advisory_xact_lock(hashtextextended(:key, 0))"
 )
+WORK_MEM = "64MB"
 # PostgreSQL never runs the SELECT of an INSERT in parallel; CREATE TABLE AS it does. A
 # window this long (a backfill) computes its rows into a temporary table first.
 STAGED_WINDOW_DAYS = 8
@@ -176,8 +186,12 @@ def run_model(
     target = target_table(model)
     with engine.begin() as conn:
         short = window is not None and window.day_count < STAGED_WINDOW_DAYS
-        conn.execute(PREPARE_TRANSACTION, {"key": f"analytics/{model.name}", "short": short})
+        conn.execute(
+            PREPARE_TRANSACTION,
+            {"key": f"analytics/{model.name}", "short": short, "work_mem": WORK_MEM},
+        )
         if model.partitioned:
+            check_not_retired(conn, model.reads, window.first_day, window.end_day)
             inserted, updated, deleted, now = _replace_partition(conn, model, target, window)
         else:
             inserted, updated, deleted = 0, _update(conn, model, target), 0
@@ -201,46 +215,101 @@ def _replace_partition(
 ) -> tuple[int, int, int, int]:
     """Make the window's owned rows equal the SELECT's: (inserted, updated, deleted, now)."""
     staged = window.day_count >= STAGED_WINDOW_DAYS
+    parameters = {**bounds(window), **window.parameters()}
+
+    def run(kind: str):
+        statement, defaults = _statement(model, target, staged, kind, conn)
+        return conn.exec_driver_sql(statement, {**defaults, **parameters})
+
+    empty = not run("stored").scalar()
     if staged:
         conn.execute(text(STAGE_PREFIX + model.sql), window.parameters())
-    key = (model.name, model.code_version, staged, conn.dialect.name)
-    if key not in _MERGE_SQL:
-        # compiled once per model: SQLAlchemy does not cache INSERT ... ON CONFLICT, and
-        # compiling it cost as much as a tenth of one day's run
-        compiled = _merge_statement(model, target, staged).compile(dialect=conn.dialect)
-        _MERGE_SQL[key] = (str(compiled), dict(compiled.params))
-    statement, defaults = _MERGE_SQL[key]
-    parameters = {**defaults, **bounds(window), **window.parameters()}
-    inserted, written, deleted, now = conn.exec_driver_sql(statement, parameters).one()
+    if empty:
+        inserted = run("insert").rowcount
+        return inserted, 0, 0, inserted
+    inserted, written, deleted, now = run("merge").one()
     return inserted, written - inserted, deleted, now
 
 
-_MERGE_SQL: dict[tuple, tuple[str, dict]] = {}
+_COMPILED: dict[tuple, tuple[str, dict]] = {}
+
+
+def _statement(
+    model: Model, target: TableClause, staged: bool, kind: str, conn: Connection
+) -> tuple[str, dict]:
+    """The model's statement of ``kind`` and its constant parameters, compiled once per
+    model and process: SQLAlchemy does not cache INSERT ... ON CONFLICT, and compiling it
+    cost as much as a tenth of one day's run."""
+    key = (model.name, model.code_version, staged, kind, conn.dialect.name)
+    if key not in _COMPILED:
+        build = {"stored": _stored_statement, "insert": _insert_statement}.get(
+            kind, _merge_statement
+        )
+        compiled = build(model, target, staged).compile(dialect=conn.dialect)
+        _COMPILED[key] = (str(compiled), dict(compiled.params))
+    return _COMPILED[key]
+
+
+def _model_rows(model: Model, staged: bool):
+    if staged:
+        return table(STAGE_TABLE, *(column(name) for name in model.columns))
+    return model_select(model).cte("model_rows")
+
+
+def _stored_statement(model: Model, target: TableClause, staged: bool):
+    """Does the window hold rows already? (Only then is there anything to compare.)"""
+    return select(exists(select(literal(1)).select_from(target).where(owned_rows(model, target))))
+
+
+def _insert_statement(model: Model, target: TableClause, staged: bool):
+    """An empty window: the SELECT's rows as they come, in key order (the unique index is
+    filled left to right, not at random)."""
+    rows = _model_rows(model, staged)
+    return pg_insert(target).from_select(
+        list(model.columns),
+        select(*(rows.c[name] for name in model.columns)).order_by(
+            *(rows.c[key] for key in model.unique_key)
+        ),
+    )
 
 
 def _merge_statement(model: Model, target: TableClause, staged: bool):
-    """Upsert the SELECT's rows (changed ones only), delete the owned rows it lacks, and
-    count: one statement, data-modifying CTEs over the same snapshot."""
-    if staged:
-        rows = table(STAGE_TABLE, *(column(name) for name in model.columns))
-    else:
-        rows = model_select(model).cte("model_rows")
+    """Write the SELECT's rows that differ from the stored ones (new or changed), delete
+    the owned rows it lacks, and count: one statement, data-modifying CTEs over the same
+    snapshot. The comparison is one hash join of the window's rows with the stored ones;
+    only the rows that differ reach the unique index (ON CONFLICT)."""
+    rows = _model_rows(model, staged)
     values = [name for name in model.columns if name not in model.unique_key]
+    stored = (
+        select(*(target.c[name] for name in model.columns))
+        .where(owned_rows(model, target))
+        .cte("stored")
+    )
+    matched = and_(*(rows.c[key] == stored.c[key] for key in model.unique_key))
+    changed = (
+        select(*(rows.c[name] for name in model.columns))
+        .select_from(rows.outerjoin(stored, matched))
+        .where(
+            or_(
+                stored.c[model.unique_key[0]].is_(None),
+                # an unchanged row keeps its version: no write, no dead tuple, same id
+                tuple_(*(rows.c[name] for name in values)).is_distinct_from(
+                    tuple_(*(stored.c[name] for name in values))
+                ),
+            )
+        )
+        .cte("changed")
+    )
     upsert = pg_insert(target).from_select(
         list(model.columns),
-        # in key order: the unique index is filled left to right, not at random
-        select(*(rows.c[name] for name in model.columns)).order_by(
-            *(rows.c[key] for key in model.unique_key)
+        select(*(changed.c[name] for name in model.columns)).order_by(
+            *(changed.c[key] for key in model.unique_key)
         ),
     )
     written = (
         upsert.on_conflict_do_update(
             index_elements=list(model.unique_key),
             set_={name: upsert.excluded[name] for name in values},
-            # an unchanged row keeps its version: no write, no dead tuple, same id
-            where=tuple_(*(target.c[name] for name in values)).is_distinct_from(
-                tuple_(*(upsert.excluded[name] for name in values))
-            ),
         )
         .returning(literal_column("xmax = 0").label("inserted"))
         .cte("written")

@@ -119,7 +119,8 @@ def insert_activity(conn: Connection, rows: list[dict[str, object]]) -> None:
           cast(:ip_address as inet), :user_agent, cast(:activity_details as jsonb),
           :duration_seconds, :created_at
         )
-        on conflict (id) do nothing
+        -- the key of the partitioned table (0013); a demo row's time is as fixed as its id
+        on conflict (id, created_at) do nothing
     """,
         rows,
     )

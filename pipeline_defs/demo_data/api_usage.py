@@ -236,7 +236,8 @@ def load_api_usage(conn: Connection, frame: pd.DataFrame) -> None:
                request_timestamp, request_parameters, response_status, response_time_ms,
                cost_per_request, currency, tokens_used, images_generated, created_at
         from demo_api_usage_stage
-        on conflict (id) do nothing
+        -- the key of the partitioned table (0013); a demo row's time is as fixed as its id
+        on conflict (id, request_timestamp) do nothing
     """)
     )
     conn.execute(text("drop table demo_api_usage_stage"))
