@@ -5,6 +5,7 @@ fake server), checked against the compliance stage's own verdict, api_usage and 
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from assets.compliance import load_image, score
 from assets.compliance.process import ComplianceServices, score_assets
 from assets.compliance.repairs import NOT_REPAIRABLE, POLICY, repair_plan
-from assets.generation.repair import Attempt, max_attempts, repair
+from assets.generation.repair import Attempt, budget_share, max_attempts, repair
 from assets.generation.types import GeneratedImage, GenerationError, ImageSpec
 from assets.rendering import RenderRepairs, render_template
 from pipeline_defs.demo_data.brands import BRANDS
@@ -152,6 +153,16 @@ def test_max_repair_attempts_is_an_organization_setting():
         assert "organizations.settings.max_repair_attempts" in warning
 
 
+def test_repair_budget_share_is_an_organization_setting():
+    assert budget_share({}) == (Decimal("0.1"), None)
+    assert budget_share({"repair_budget_share": 0}) == (Decimal(0), None)
+    assert budget_share({"repair_budget_share": 0.25}) == (Decimal("0.25"), None)
+    for bad in (-0.1, 1.5, "a lot", True, None, float("nan")):
+        value, warning = budget_share({"repair_budget_share": bad})
+        assert value == Decimal("0.1")
+        assert "organizations.settings.repair_budget_share" in warning
+
+
 # ---- Freepik, against the local fake server ------------------------------------------------
 
 
@@ -191,8 +202,9 @@ def test_a_budget_for_one_more_call_stops_after_one_attempt_with_that_reason(
     engine = demo_world.engine
     request_id = _freepik_request(engine, freepik_org, "repair/budget")
     fake.drift(times=2)  # the first background and the first repair's both stray
-    # the first call and one more
+    # the first call and one more; the repairs may use the whole budget
     set_budget(engine, freepik_org, spent(engine, freepik_org) + 2 * PRICE)
+    _set_share(engine, freepik_org, 1)
     assert generate(demo_world, [request_id]).success
 
     assert request_row(engine, request_id)["status"] == "generated"  # repairs never fail it
@@ -202,6 +214,38 @@ def test_a_budget_for_one_more_call_stops_after_one_attempt_with_that_reason(
     assert record["provider_calls"] == 1
     assert record["stopped"].startswith("no further provider call: daily budget of")
     assert "no call was made" in record["stopped"]
+    assert len(_usage(engine, request_id)) == len(fake.api_requests) == 2
+
+
+def _set_share(engine, org, share) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "update organizations set settings = jsonb_set(settings, "
+                "'{repair_budget_share}', to_jsonb(cast(:share as numeric))) where id = :id"
+            ),
+            {"share": share, "id": org},
+        )
+
+
+def test_a_requests_repairs_stop_at_its_share_of_the_budget(demo_world, freepik_org, fake):
+    engine = demo_world.engine
+    request_id = _freepik_request(engine, freepik_org, "repair/share")
+    fake.drift(times=3)  # every background strays: only the share can stop the repairs
+    # a budget with room for a hundred more calls, of which this request's repairs may
+    # take one and a half: one repair call, not two (the cap of 2 would allow two)
+    budget = spent(engine, freepik_org) + 100 * PRICE
+    set_budget(engine, freepik_org, budget)
+    _set_share(engine, freepik_org, 3 * PRICE / 2 / budget)
+    assert generate(demo_world, [request_id]).success
+
+    (row,) = asset_rows(engine, request_id)
+    record = row["generation_parameters"]["repair"]
+    assert [a["attempt"] for a in record["attempts"]] == [0, 1]
+    assert record["provider_calls"] == 1
+    assert record["stopped"].startswith(
+        "no further provider call: this request's repairs may spend"
+    )
     assert len(_usage(engine, request_id)) == len(fake.api_requests) == 2
 
 

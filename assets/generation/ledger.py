@@ -87,10 +87,18 @@ class UsageLedger:
         self.rates = dict(rates or {})
         self.conversions: dict[str, Conversion] = {}  # the rate each guard decided with
         self.cost = Decimal(0)
+        self.repair_cost = Decimal(0)  # in the organization's currency, this request's repairs
         self.calls = 0
         self.warnings: list[str] = []
 
-    def record(self, call: ApiCall) -> None:
+    def record_repair(self, call: ApiCall) -> None:
+        """Record a repair's call, and count its cost against the request's repair share."""
+        cost, currency = self.record(call)
+        if cost:
+            rate = conversion(self.rates, currency, self.currency).rate
+            self.repair_cost += cost * rate
+
+    def record(self, call: ApiCall) -> tuple[Decimal, str]:
         cost, currency = cost_of(call, self.prices)
         decided = self.conversions.get(currency) if currency != self.currency else None
         exchange = {"exchange_rate": decided.as_dict()} if decided and cost else {}
@@ -122,6 +130,7 @@ class UsageLedger:
             )
         self.cost += cost
         self.calls += 1
+        return cost, currency
 
     def spent_this(self, period: str) -> Decimal:
         """Spend this UTC day or month in the organization's currency: each currency's
@@ -139,8 +148,12 @@ class UsageLedger:
             Decimal(0),
         )
 
-    def guard(self, provider: str, model: str | None) -> BudgetGuard:
-        """A check to run before each billable call of `provider`/`model`."""
+    def guard(
+        self, provider: str, model: str | None, *, repair_share: Decimal | None = None
+    ) -> BudgetGuard:
+        """A check to run before each billable call of `provider`/`model`; with
+        `repair_share`, the call is a repair's and may also not take this request's
+        repairs beyond that share of any budget."""
 
         def check(images: int) -> None:
             price = price_for(self.prices, provider, model)
@@ -150,10 +163,22 @@ class UsageLedger:
             converted = conversion(self.rates, price.currency, self.currency)
             self.conversions[price.currency] = converted
             estimate = price.per_image * images * converted.rate
+            if repair_share is not None:
+                for budget in self.budgets:
+                    self._check_repair_share(budget, repair_share, estimate)
             for budget in self.budgets:
                 self._check(budget, self.spent_this(budget.period), estimate, self.currency)
 
         return check
+
+    def _check_repair_share(self, budget: Budget, share: Decimal, estimate: Decimal) -> None:
+        allowed = budget.amount * share
+        if self.repair_cost + estimate > allowed:
+            raise BudgetExceededError(
+                f"this request's repairs may spend {share} of the {budget.name} budget "
+                f"({allowed:.4f} {self.currency}): {self.repair_cost:.4f} spent on its "
+                f"repairs, this call would add {estimate:.4f}; no call was made"
+            )
 
     def _check(self, budget: Budget, spent: Decimal, estimate: Decimal, currency: str) -> None:
         since = "today" if budget.period == "day" else "this month"

@@ -30,7 +30,7 @@ from assets.generation.context import RequestContext, load_context
 from assets.generation.currency import organization_currency
 from assets.generation.file_facts import image_dimensions
 from assets.generation.ledger import UsageLedger, budgets_for
-from assets.generation.repair import Attempt, Repaired, max_attempts, repair
+from assets.generation.repair import Attempt, Repaired, budget_share, max_attempts, repair
 from assets.generation.types import GeneratedImage, GenerationError, ImageProvider, ImageSpec
 from assets.placements import Placement, primary_placement
 from assets.rendering import NO_REPAIRS, RenderRepairs, render_template, request_texts
@@ -194,8 +194,8 @@ def _generate(
     provider = services.provider_for(context.organization_settings)
     texts = request_texts(request)
     limit, problem = max_attempts(context.organization_settings)
-    if problem:
-        outcome.warnings.append(problem)
+    share, share_problem = budget_share(context.organization_settings)
+    outcome.warnings += [p for p in (problem, share_problem) if p]
     rows = []
     try:
         for platform in request["target_platforms"]:
@@ -239,7 +239,11 @@ def _generate(
                         compose=compose,
                         judge=partial(_judge, kit=kit, platform=platform, context=context),
                         new_background=partial(
-                            _new_background, provider=provider, ledger=ledger, context=context
+                            _new_background,
+                            provider=provider,
+                            ledger=ledger,
+                            context=context,
+                            share=share,
                         ),
                         warnings=outcome.warnings,
                     )
@@ -302,12 +306,21 @@ def _judge(data: bytes, render: dict, *, kit, platform: str, context: RequestCon
 
 
 def _new_background(
-    spec: ImageSpec, attempt: int, *, provider: ImageProvider, ledger: UsageLedger, context
+    spec: ImageSpec,
+    attempt: int,
+    *,
+    provider: ImageProvider,
+    ledger: UsageLedger,
+    context,
+    share: Decimal,
 ) -> tuple[ImageSpec, GeneratedImage]:
-    """A palette repair's provider call, priced and budget-checked like the first one."""
+    """A palette repair's provider call, priced and budget-checked like the first one, and
+    held to the request's share of each budget for repairs."""
     asked = planning.repair_spec(spec, context.palette, attempt)
     images = provider.generate(
-        asked, on_call=ledger.record, before_billable_call=ledger.guard(provider.name, asked.model)
+        asked,
+        on_call=ledger.record_repair,
+        before_billable_call=ledger.guard(provider.name, asked.model, repair_share=share),
     )
     if not images:
         raise GenerationError(f"{provider.name} returned no image")

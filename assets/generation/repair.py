@@ -16,6 +16,7 @@ import base64
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from PIL import Image
 
@@ -28,6 +29,8 @@ DEFAULT_MAX_ATTEMPTS = 2
 MAX_ATTEMPTS_LIMIT = 5  # each may be a paid call: a typo of 50 must not spend 50 calls
 SETTING = "max_repair_attempts"
 THUMBNAIL_SIDE = 160  # px, the longer side: the gallery's attempt strip
+SHARE_SETTING = "repair_budget_share"
+DEFAULT_SHARE = Decimal("0.1")  # of each budget, per request: repairs never eat a day's budget
 
 
 def max_attempts(organization_settings: Mapping) -> tuple[int, str | None]:
@@ -40,6 +43,23 @@ def max_attempts(organization_settings: Mapping) -> tuple[int, str | None]:
             f"{MAX_ATTEMPTS_LIMIT}, got {value!r:.40}; {DEFAULT_MAX_ATTEMPTS} used"
         )
     return value, None
+
+
+def budget_share(organization_settings: Mapping) -> tuple[Decimal, str | None]:
+    """organizations.settings.repair_budget_share: the share of each of the organization's
+    budgets (daily, monthly) that one request's repairs may spend (default 0.1), and a
+    warning when the value is unusable."""
+    value = organization_settings.get(SHARE_SETTING, DEFAULT_SHARE)
+    try:
+        share = None if isinstance(value, bool) else Decimal(str(value))
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite() or not 0 <= share <= 1:
+        return DEFAULT_SHARE, (
+            f"organizations.settings.{SHARE_SETTING} must be a number from 0 to 1, "
+            f"got {value!r:.40}; {DEFAULT_SHARE} used"
+        )
+    return share, None
 
 
 @dataclass(frozen=True)
