@@ -8,12 +8,23 @@ acknowledgement, one task at a time. The worker needs nothing else: each task ca
 the Dagster instance to report to and the job to load.
 """
 
+import logging
+import subprocess
+from pathlib import Path
+
+from celery.signals import worker_ready
 from dagster_celery.config import dict_wrapper
 from dagster_celery.make_app import make_app
 from dagster_celery.tasks import create_task
 from kombu import Queue
 
-from pipeline_defs.executors import CELERY_SETTINGS, broker_url, celery_queue, result_backend
+from pipeline_defs.executors import (
+    CELERY_SETTINGS,
+    broker_url,
+    celery_queue,
+    redacted,
+    result_backend,
+)
 
 app = make_app(
     {
@@ -28,3 +39,28 @@ app.conf.task_queues = [
     Queue(celery_queue(), routing_key=f"{celery_queue()}.#", queue_arguments={"x-max-priority": 10})
 ]
 execute_plan = create_task(app)
+
+
+def code_version() -> str:
+    """The commit this worker runs (what a deployment must keep the same on every host)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+@worker_ready.connect
+def _say_which_code(sender=None, **_kwargs) -> None:
+    # a worker of another commit would run another job's code: say which one this is
+    logging.getLogger(__name__).warning(
+        "socialpipe worker ready: code %s, broker %s, queue %s",
+        code_version(),
+        app.conf.broker_url and redacted(app.conf.broker_url),
+        celery_queue(),
+    )

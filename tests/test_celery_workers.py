@@ -3,6 +3,8 @@ started as subprocesses (as `make workers` starts them), the run on Postgres sto
 its steps executed in both worker processes, every request generated once."""
 
 import os
+import threading
+import time
 import uuid
 from types import SimpleNamespace
 
@@ -67,21 +69,98 @@ def celery_world(demo_world, make_database, tmp_path, monkeypatch):
     logs = tmp_path / "logs"
     logs.mkdir()
     with DagsterInstance.from_config(str(home)) as instance:
-        yield SimpleNamespace(instance=instance, env=env, logs=logs)
+        yield SimpleNamespace(instance=instance, env=env, logs=logs, home=str(home))
 
 
-def _step_pids(instance, run_id: str) -> dict[str, set[int]]:
-    """Step key → the pids that reported its successes."""
+def _step_pids(instance, run_id: str, event_type: DagsterEventType) -> dict[str, set[int]]:
+    """Step key → the pids of the processes that reported `event_type` for it."""
     pids: dict[str, set[int]] = {}
-    for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_SUCCESS):
+    for entry in instance.all_logs(run_id, of_type=event_type):
         pids.setdefault(entry.step_key, set()).add(entry.dagster_event.pid)
     return pids
 
 
-def test_generation_spreads_over_two_celery_workers(demo_world, celery_world):
+class KillMidStep(threading.Thread):
+    """Holds the row of the run's last request locked, so that the step generating it
+    waits inside process_request (its request lock taken, its start not yet recorded);
+    once that step has started in a worker and is waiting, SIGKILLs that worker, then
+    lets the row go. The broker hands the step to the other worker."""
+
+    def __init__(self, home: str, engine, request_id: str, workers: list, timeout=120.0):
+        super().__init__(daemon=True)
+        self.home, self.engine, self.request_id = home, engine, request_id
+        self.workers, self.timeout = {w.pid: w for w in workers}, timeout
+        self.locked = threading.Event()
+        self.killed_pid: int | None = None
+        self.step_key: str | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                transaction = conn.begin()
+                conn.execute(
+                    text("select id from content_requests where id = :id for update"),
+                    {"id": self.request_id},
+                )
+                self.locked.set()
+                try:
+                    self._kill_when_waiting(conn)
+                finally:
+                    time.sleep(0.5)  # the dead worker's sessions end first
+                    transaction.rollback()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            self.error = error
+            self.locked.set()
+
+    def _kill_when_waiting(self, conn) -> None:
+        marker = _mapping_key_part(self.request_id)
+        deadline = time.monotonic() + self.timeout
+        with DagsterInstance.from_config(self.home) as instance:
+            while time.monotonic() < deadline:
+                runs = instance.get_runs(limit=1)
+                starts = (
+                    [
+                        e
+                        for e in instance.all_logs(
+                            runs[0].run_id, of_type=DagsterEventType.STEP_START
+                        )
+                        if marker in (e.step_key or "")
+                    ]
+                    if runs
+                    else []
+                )
+                # a session blocked by this one: the step, inside process_request (the
+                # activity view is a snapshot per transaction: take a fresh one)
+                conn.execute(text("select pg_stat_clear_snapshot()"))
+                waiting = conn.execute(
+                    text(
+                        "select count(*) from pg_stat_activity "
+                        "where pg_backend_pid() = any(pg_blocking_pids(pid))"
+                    )
+                ).scalar_one()
+                if starts and waiting and starts[0].dagster_event.pid in self.workers:
+                    self.step_key = starts[0].step_key
+                    self.killed_pid = starts[0].dagster_event.pid
+                    self.workers[self.killed_pid].kill()
+                    return
+                time.sleep(0.1)
+        raise AssertionError("the last request's step never started and waited")
+
+
+def _mapping_key_part(request_id: str) -> str:
+    return request_id.replace("-", "_")
+
+
+def test_generation_spreads_over_two_celery_workers_and_survives_one_killed(
+    demo_world, celery_world
+):
     request_ids = _requests(demo_world.engine, REQUESTS)
     instance = celery_world.instance
     with celery_workers(2, celery_world.env, celery_world.logs) as workers:
+        killer = KillMidStep(celery_world.home, demo_world.engine, request_ids[-1], workers)
+        killer.start()
+        assert killer.locked.wait(30)
         result = execute_job(
             reconstructable(content_generation_job),
             instance=instance,
@@ -91,13 +170,22 @@ def test_generation_spreads_over_two_celery_workers(demo_world, celery_world):
             },
             tags={"socialpipe/trigger": "test"},
         )
+        killer.join(timeout=30)
+    assert killer.error is None, killer.error
     assert result.success, [e.message for e in result.all_events if e.is_failure]
-    pids = _step_pids(instance, result.run_id)
     worker_pids = {w.pid for w in workers}
-    used = set().union(*pids.values())
-    # every step ran in a worker, and both workers ran some: none ran in this process
-    assert used == worker_pids, (pids, worker_pids)
-    assert {"generated_assets", "asset_compliance", "asset_variants"} <= set(pids)
+
+    # every step ran in a worker, and both workers ran steps: none ran in this process
+    started = _step_pids(instance, result.run_id, DagsterEventType.STEP_START)
+    assert set().union(*started.values()) == worker_pids, (started, worker_pids)
+    assert sum("generate_request" in key for key in started) == REQUESTS
+
+    # the killed worker's step started there and was finished by the other worker
+    succeeded = _step_pids(instance, result.run_id, DagsterEventType.STEP_SUCCESS)
+    (survivor,) = worker_pids - {killer.killed_pid}
+    assert killer.killed_pid in started[killer.step_key]
+    assert succeeded[killer.step_key] == {survivor}
+    assert set(succeeded) == set(started)
 
     checks = {
         entry.dagster_event.event_specific_data.check_name: (
@@ -109,6 +197,28 @@ def test_generation_spreads_over_two_celery_workers(demo_world, celery_world):
     }
     assert "generated_assets_record_their_files" in checks and all(checks.values()), checks
     _assert_each_request_generated_once(demo_world.engine, request_ids)
+    _assert_one_file_per_image(demo_world, request_ids)
+
+
+def _assert_one_file_per_image(world, request_ids: list[str]) -> None:
+    """No file beside the recorded ones: the killed attempt left none behind."""
+    with world.engine.connect() as conn:
+        recorded = {
+            row.file_path
+            for row in conn.execute(
+                text(
+                    "select file_path from generated_assets "
+                    "where content_request_id = any(cast(:ids as uuid[]))"
+                ),
+                {"ids": request_ids},
+            )
+        }
+    on_disk = {
+        str(path.relative_to(world.media))
+        for request_id in request_ids
+        for path in world.media.glob(f"*/{request_id}/*")
+    }
+    assert on_disk == recorded
 
 
 def _assert_each_request_generated_once(engine, request_ids: list[str]) -> None:
