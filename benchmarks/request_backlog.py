@@ -12,7 +12,7 @@ so that the table is not the backlog alone), then:
    and stale)`, batch 10, 5 runs a tick); the backlog is put back between the two.
 2. **Claim statement**, interleaved round by round on the full backlog, each claim in a
    transaction rolled back: this commit's two statements (stale reclaim, then the
-   submitted queue) against the one statement before, both for a batch of 100.
+   submitted queue) against the one statement before, for batches of 10 and 100.
 
 Runs are not started (no daemon): "launched" is the RunRequest the tick returns, which
 the daemon turns into a queued run. Prints medians with min–max spread, and ratios to
@@ -214,10 +214,12 @@ def main() -> None:
             sql("generation/claim_submitted_requests"),
         ]
         before_claim = [text(BEFORE_CLAIM)]
-        times: dict[str, list[float]] = {"now": [], "before": []}
+        times: dict[tuple[str, int], list[float]] = {}
         for _ in range(args.rounds):
-            times["before"].append(claim_once(engine, before_claim, 100))
-            times["now"].append(claim_once(engine, now_claim, 100))
+            for batch in (10, 100):
+                for name, statements in (("before", before_claim), ("now", now_claim)):
+                    elapsed = claim_once(engine, statements, batch)
+                    times.setdefault((name, batch), []).append(elapsed)
     finally:
         drop_scratch(admin, url)
 
@@ -247,19 +249,18 @@ def main() -> None:
     )
     minutes = [n * 30 / 60 for n in (before_all, len(now_ticks))]
     print(f"\nAt the 30 s interval: {minutes[0]:.0f} min before, {minutes[1]:.1f} min now.\n")
-    before_median = statistics.median(times["before"])
+    rows = []
+    for batch in (10, 100):
+        before_median = statistics.median(times[("before", batch)])
+        for name, label in (
+            ("before", "before: one statement"),
+            ("now", "now: stale reclaim + submitted queue"),
+        ):
+            values = times[(name, batch)]
+            ratio = statistics.median(values) / before_median
+            rows.append([batch, label, spread(values, 1000), f"{ratio:.2f}"])
     print(
-        records_table(
-            ["claim of 100 on the full backlog", "ms: median (min–max)", "ratio to before"],
-            [
-                ["before: one statement", spread(times["before"], 1000), "1.00"],
-                [
-                    "now: stale reclaim + submitted queue",
-                    spread(times["now"], 1000),
-                    f"{statistics.median(times['now']) / before_median:.2f}",
-                ],
-            ],
-        )
+        records_table(["claim batch", "statement", "ms: median (min–max)", "ratio to before"], rows)
     )
 
 
