@@ -9,9 +9,8 @@ the Dagster instance to report to and the job to load.
 """
 
 import logging
-import subprocess
-from pathlib import Path
 
+from celery import Task
 from celery.signals import worker_ready
 from dagster_celery.config import dict_wrapper
 from dagster_celery.make_app import make_app
@@ -22,7 +21,9 @@ from pipeline_defs.executors import (
     CELERY_SETTINGS,
     broker_url,
     celery_queue,
+    code_version,
     redacted,
+    refuse_other_code,
     result_backend,
 )
 
@@ -38,21 +39,18 @@ app = make_app(
 app.conf.task_queues = [
     Queue(celery_queue(), routing_key=f"{celery_queue()}.#", queue_arguments={"x-max-priority": 10})
 ]
-execute_plan = create_task(app)
 
 
-def code_version() -> str:
-    """The commit this worker runs (what a deployment must keep the same on every host)."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-    except OSError:
-        return "unknown"
-    return done.stdout.strip() or "unknown"
+class SameCodeTask(Task):
+    """dagster-celery's step task, refused (the step fails, saying why) when the run was
+    started from another commit than this worker's: it would run other code."""
+
+    def __call__(self, *args, **kwargs):
+        refuse_other_code(kwargs["execute_step_args_packed"], self.request.hostname)
+        return super().__call__(*args, **kwargs)
+
+
+execute_plan = create_task(app, base=SameCodeTask)
 
 
 @worker_ready.connect

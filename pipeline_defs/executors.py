@@ -14,7 +14,10 @@ and a broker that does not answer fails the run at once, naming its URL.
 """
 
 import os
+import subprocess
 from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 
 from dagster import (
     DagsterError,
@@ -81,6 +84,48 @@ def redacted(url: str) -> str:
     return maybe_sanitize_url(url)
 
 
+CODE_VERSION_TAG = "socialpipe/code_version"
+
+
+@cache
+def code_version() -> str:
+    """The commit this process runs: SOCIALPIPE_CODE_VERSION (an image's build), else
+    git's HEAD of the checkout, else "unknown"."""
+    configured = os.environ.get("SOCIALPIPE_CODE_VERSION")
+    if configured:
+        return configured
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(Path(__file__).parent), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+class OtherCodeError(Exception):
+    """A worker was sent a step of a run started from another commit."""
+
+
+def refuse_other_code(execute_step_args_packed: Mapping, worker: str | None) -> None:
+    """Raise OtherCodeError when the step's run names another code version than ours."""
+    from dagster import DagsterInstance
+    from dagster_shared.serdes import unpack_value
+
+    args = unpack_value(dict(execute_step_args_packed))
+    with DagsterInstance.from_ref(args.instance_ref) as instance:
+        run = instance.get_run_by_id(args.run_id)
+    expected = run.tags.get(CODE_VERSION_TAG) if run else None
+    if expected and expected != code_version():
+        raise OtherCodeError(
+            f"worker {worker} runs code {code_version()}, run {args.run_id} was started from "
+            f"code {expected}: step refused; deploy the same commit to every worker"
+        )
+
+
 class BrokerUnreachableError(DagsterError):
     """The Celery broker did not answer: no step was sent."""
 
@@ -90,6 +135,10 @@ class SocialpipeCeleryExecutor(CeleryExecutor):
 
     def execute(self, plan_context, execution_plan):
         check_broker(self.broker)
+        # the workers compare it with their own (pipeline_defs/celery_app.py)
+        plan_context.instance.add_run_tags(
+            plan_context.dagster_run.run_id, {CODE_VERSION_TAG: code_version()}
+        )
         return super().execute(plan_context, execution_plan)
 
 

@@ -12,7 +12,7 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, execute_job, reconstructable
 from sqlalchemy import text
 
-from pipeline_defs.executors import DEFAULT_BROKER_URL
+from pipeline_defs.executors import DEFAULT_BROKER_URL, code_version
 from pipeline_defs.jobs import generation_run_config
 from tests.celery_workers import celery_workers, new_queue_name, postgres_instance_yaml
 from tests.deployment_job import content_generation_job
@@ -266,6 +266,39 @@ def test_an_unreachable_broker_fails_the_run_naming_it(demo_world, celery_world)
     message = failure.dagster_event.message + str(failure.dagster_event.event_specific_data)
     assert "Celery broker amqp://guest:**@127.0.0.1:1// is unreachable" in message, message
     assert "secret" not in message
+    with demo_world.engine.connect() as conn:
+        status = conn.execute(
+            text("select status from content_requests where id = :id"), {"id": request_id}
+        ).scalar_one()
+    assert status == "submitted"
+
+
+def test_a_worker_of_another_commit_refuses_the_steps(demo_world, celery_world):
+    """The run is tagged with its commit; a worker deployed from another one fails the
+    step it is sent, saying both commits, and generates nothing."""
+    (request_id,) = _requests(demo_world.engine, 1)
+    env = {**celery_world.env, "SOCIALPIPE_CODE_VERSION": "0ther0ne"}
+    instance = celery_world.instance
+    with celery_workers(1, env, celery_world.logs):
+        result = execute_job(
+            reconstructable(content_generation_job),
+            instance=instance,
+            run_config={
+                **generation_run_config([request_id]),
+                "execution": {"config": {"celery": {}}},
+            },
+        )
+    assert not result.success
+    run = instance.get_run_by_id(result.run_id)
+    assert run.status.value == "FAILURE"
+    assert run.tags["socialpipe/code_version"] == code_version() != "0ther0ne"
+    messages = " ".join(
+        (e.dagster_event.message or "") + str(e.dagster_event.event_specific_data)
+        for e in instance.all_logs(result.run_id)
+        if e.dagster_event and e.dagster_event.is_failure
+    )
+    assert f"runs code 0ther0ne, run {result.run_id} was started from code" in messages
+    assert "step refused" in messages
     with demo_world.engine.connect() as conn:
         status = conn.execute(
             text("select status from content_requests where id = :id"), {"id": request_id}
