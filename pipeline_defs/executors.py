@@ -15,6 +15,7 @@ and a broker that does not answer fails the run at once, naming its URL.
 
 import os
 import subprocess
+import warnings
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -139,7 +140,10 @@ class SocialpipeCeleryExecutor(CeleryExecutor):
         plan_context.instance.add_run_tags(
             plan_context.dagster_run.run_id, {CODE_VERSION_TAG: code_version()}
         )
-        return super().execute(plan_context, execution_plan)
+        with warnings.catch_warnings():
+            # dagster-celery registers its task again for every step it submits: harmless
+            warnings.filterwarnings("ignore", message="Task name 'execute_plan' is already")
+            yield from super().execute(plan_context, execution_plan)
 
 
 def check_broker(url: str) -> None:

@@ -97,6 +97,18 @@ def run_job(
     return result.success, metadata
 
 
+def _require_broker() -> None:
+    """Exit 2 with one line naming the broker when it does not answer: before anything
+    is claimed or any run is made."""
+    from pipeline_defs.executors import BrokerUnreachableError, broker_url, check_broker
+
+    try:
+        check_broker(broker_url())
+    except BrokerUnreachableError as error:
+        Console(stderr=True).print(f"error: {error}", highlight=False, soft_wrap=True, markup=False)
+        raise typer.Exit(code=2) from None
+
+
 def _execute_on_celery(job_name: str, run_config: dict, instance):
     """The run in this process, its steps on the Celery workers (`make workers`)."""
     from dagster import execute_job, reconstructable
@@ -225,6 +237,8 @@ def process(
 
         engine = DatabaseResource().get_engine()
         ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
+    if executor == Executor.celery:
+        _require_broker()
     since = datetime.now(UTC)
     instance = _instance()
     recover_first(instance)
