@@ -15,6 +15,7 @@ from sqlalchemy import text
 from pipeline_defs.executors import DEFAULT_BROKER_URL, code_version
 from pipeline_defs.jobs import generation_run_config
 from tests.celery_workers import celery_workers, new_queue_name, postgres_instance_yaml
+from tests.cli_runner import run_cli
 from tests.deployment_job import content_generation_job
 from tests.generation_helpers import copy_request
 
@@ -304,3 +305,18 @@ def test_a_worker_of_another_commit_refuses_the_steps(demo_world, celery_world):
             text("select status from content_requests where id = :id"), {"id": request_id}
         ).scalar_one()
     assert status == "submitted"
+
+
+def test_the_command_line_names_an_unreachable_broker_in_one_line(tmp_path):
+    """Before it claims anything: one line naming the broker, exit 2, no traceback."""
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": "amqp://guest:secret@127.0.0.1:1//",
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/never_reached",
+        "DAGSTER_HOME": str(tmp_path),
+    }
+    done = run_cli("requests", "process", "--pending", "--executor", "celery", env=env, check=False)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: Celery broker amqp://guest:**@127.0.0.1:1// is unreachable")
+    assert "secret" not in line and done.stdout == ""
