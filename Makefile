@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test test-dates lint dev db-stop clean
+.PHONY: install demo test test-dates lint dev db-stop clean workers workers-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,26 @@ lint: install
 # configured from deploy/dagster.local.yaml unless it has its own; DAGSTER_HOME wins)
 dev: install
 	$(BIN)/socialpipe dev
+
+# N Celery step workers on this host (pipeline_defs/celery_app.py), each one process
+# running one step at a time, logging to .data/logs/worker-<n>.log; the broker is
+# CELERY_BROKER_URL, else RabbitMQ on 127.0.0.1 (docs/DEPLOYMENT.md "Celery")
+N ?= 2
+LOGS := .data/logs
+workers: install
+	@mkdir -p $(LOGS)
+	@for n in $$(seq 1 $(N)); do \
+	  PATH=$(CURDIR)/$(BIN):$$PATH nohup $(BIN)/celery -A pipeline_defs.celery_app worker \
+	    --pool solo -Q $${SOCIALPIPE_CELERY_QUEUE:-dagster} -n worker$$n@%h --loglevel INFO \
+	    --logfile $(LOGS)/worker-$$n.log --pidfile $(LOGS)/worker-$$n.pid \
+	    >/dev/null 2>&1 & \
+	  echo "worker $$n: log $(LOGS)/worker-$$n.log"; \
+	done
+
+workers-stop:
+	@for pidfile in $(LOGS)/worker-*.pid; do \
+	  [ -f "$$pidfile" ] && kill -TERM $$(cat $$pidfile) && echo "stopped $$pidfile"; \
+	done; true
 
 db-stop: install
 	$(BIN)/socialpipe db stop

@@ -73,3 +73,13 @@ content_defs = Definitions(
     jobs=CONTENT_JOBS,
     resources=CONTENT_RESOURCES,
 )
+
+
+def content_generation_job():
+    """content_generation as a target other processes can load (`dagster.reconstructable`:
+    a module-level function), for the executors that run steps elsewhere."""
+    return content_defs.resolve_job_def(content_generation.name)
+
+
+def content_processing_job():
+    return content_defs.resolve_job_def(content_processing.name)

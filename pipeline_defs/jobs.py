@@ -17,6 +17,7 @@ from assets.generation.definitions import (
     generated_assets,
 )
 from assets.variants.definitions import asset_variants
+from pipeline_defs.executors import content_executor
 
 GENERATION_JOB_NAME = "content_generation"
 PROCESSING_JOB_NAME = "content_processing"
@@ -27,6 +28,8 @@ content_generation = define_asset_job(
     GENERATION_JOB_NAME,
     selection=AssetSelection.assets(generated_assets, *DOWNSTREAM_OF_GENERATION),
     description="Generate, score, render and route the content requests in the run config.",
+    # multiprocess by default; `execution: {config: {celery: {}}}` spreads it over workers
+    executor_def=content_executor,
 )
 
 input_audit = define_asset_job(
@@ -42,6 +45,7 @@ content_processing = define_asset_job(
     PROCESSING_JOB_NAME,
     selection=AssetSelection.assets(*DOWNSTREAM_OF_GENERATION),
     description="Score pending images, render missing variants and route scored requests.",
+    executor_def=content_executor,
 )
 
 

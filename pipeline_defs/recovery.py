@@ -112,13 +112,18 @@ def fail_dead_runs(engine: Engine, instance: DagsterInstance) -> list[str]:
 def _liveness(instance: DagsterInstance, claims: list[QueuedClaim]) -> dict[str, bool | None]:
     """Run id or run key → alive (True), over (False), unknown to the instance (None)."""
     states: dict[str, bool | None] = {}
-    for claim in claims:
-        if claim.run_id and claim.run_id not in states:
-            run = instance.get_run_by_id(claim.run_id)
-            states[claim.run_id] = None if run is None else run.status in ALIVE
-        if claim.run_key and claim.run_key not in states:
-            runs = instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: claim.run_key}), limit=1)
-            states[claim.run_key] = runs[0].status in ALIVE if runs else None
+    # one query for all ids and one for all keys: a drained backlog leaves thousands of
+    # claims of a few dozen runs queued, and the sensor asks at every tick
+    run_ids = sorted({c.run_id for c in claims if c.run_id})
+    run_keys = sorted({c.run_key for c in claims if c.run_key})
+    states.update(dict.fromkeys(run_ids + run_keys))
+    if run_ids:
+        for run in instance.get_runs(filters=RunsFilter(run_ids=run_ids)):
+            states[run.run_id] = run.status in ALIVE
+    if run_keys:
+        # the newest run of a key decides, as get_runs(limit=1) per key did
+        for run in reversed(instance.get_runs(filters=RunsFilter(tags={RUN_KEY_TAG: run_keys}))):
+            states[run.tags[RUN_KEY_TAG]] = run.status in ALIVE
     return states
 
 

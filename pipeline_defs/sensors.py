@@ -2,11 +2,14 @@
 
 import hashlib
 import json
+from typing import Literal
 
 from dagster import (
     ConfigurableResource,
+    DagsterRunStatus,
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
     sensor,
@@ -21,11 +24,27 @@ from resources.sql_files import sql
 
 
 class RequestQueueResource(ConfigurableResource):
-    """How the request sensor batches work."""
+    """How the request sensor batches work (docs/PERFORMANCE.md "The request sensor").
 
-    batch_size: int = Field(default=10, ge=1, le=500, description="Requests per run.")
+    A run's requests fan out one step each over the workers, so a batch can be large:
+    the defaults launch 1 000 requests a tick (a 10 000-request backlog in 10 ticks),
+    and a tick launches nothing while `max_queued_runs` of the sensor's runs still wait
+    in the run queue, so that a backlog never floods the queue ahead of the workers."""
+
+    batch_size: int = Field(default=100, ge=1, le=1000, description="Requests per run.")
     max_batches_per_tick: int = Field(
-        default=5, ge=1, description="Runs launched per tick at most."
+        default=10, ge=1, description="Runs launched per tick at most."
+    )
+    max_queued_runs: int = Field(
+        default=20,
+        ge=1,
+        description="A tick launches runs only while fewer of the sensor's runs than this "
+        "wait in the run queue (queued or not yet started).",
+    )
+    executor: Literal["multiprocess", "celery"] = Field(
+        default="multiprocess",
+        description="How the launched runs execute their steps: a process per step on the "
+        "run's host, or Celery workers (docs/DEPLOYMENT.md).",
     )
     requeue_after_minutes: int = Field(
         default=60, ge=1, description="A request queued this long without a run is claimed again."
@@ -38,15 +57,20 @@ def claim_batch(
     """Mark the next batch of waiting requests queued, claimed for the run that will
     process them: `run_id` when the caller knows it, else (a sensor) the run key of the
     RunRequest, written in the same transaction. Returns (id, claimed at) pairs."""
+    params = {
+        "batch_size": queue.batch_size,
+        "requeue_after_minutes": queue.requeue_after_minutes,
+        "run_id": run_id,
+    }
     with database.get_engine().begin() as conn:
-        rows = conn.execute(
-            sql("generation/claim_submitted_requests"),
-            {
-                "batch_size": queue.batch_size,
-                "requeue_after_minutes": queue.requeue_after_minutes,
-                "run_id": run_id,
-            },
-        )
+        # stale claims first (they have waited longest), then the submitted queue: two
+        # statements, so that each is served by its own partial index
+        rows = conn.execute(sql("generation/reclaim_stale_requests"), params).all()
+        if len(rows) < queue.batch_size:
+            rows += conn.execute(
+                sql("generation/claim_submitted_requests"),
+                {**params, "batch_size": queue.batch_size - len(rows)},
+            ).all()
         claimed = [(str(row.id), row.updated_at.isoformat()) for row in rows]
         if claimed and run_id is None:
             conn.execute(
@@ -62,6 +86,16 @@ def batch_run_key(claimed: list[tuple[str, str]]) -> str:
     launches one run per key, and the dead run already had the old one)."""
     digest = hashlib.sha256(",".join(sorted(f"{i}@{at}" for i, at in claimed)).encode())
     return "requests-" + digest.hexdigest()[:20]
+
+
+def _waiting_sensor_runs(instance) -> int:
+    """The sensor's runs not yet started: queued, or handed to the launcher."""
+    return instance.get_runs_count(
+        RunsFilter(
+            statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED],
+            tags={"socialpipe/trigger": "sensor"},
+        )
+    )
 
 
 @sensor(
@@ -84,7 +118,11 @@ def content_request_sensor(
     for line in recovered.lines():
         context.log.info(f"recovered: {line}")
     run_requests = []
-    for _ in range(request_queue.max_batches_per_tick):
+    waiting = _waiting_sensor_runs(context.instance)
+    room = max(0, min(request_queue.max_batches_per_tick, request_queue.max_queued_runs - waiting))
+    if room == 0:
+        context.log.info(f"{waiting} of this sensor's runs still wait in the queue: none launched")
+    for _ in range(room):
         claimed = claim_batch(database, request_queue)
         if not claimed:
             break
@@ -92,7 +130,10 @@ def content_request_sensor(
         run_requests.append(
             RunRequest(
                 run_key=batch_run_key(claimed),
-                run_config=generation_run_config(ids),
+                run_config={
+                    **generation_run_config(ids),
+                    "execution": {"config": {request_queue.executor: {}}},
+                },
                 tags={"socialpipe/requests": str(len(ids)), "socialpipe/trigger": "sensor"},
             )
         )

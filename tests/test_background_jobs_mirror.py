@@ -139,7 +139,7 @@ def test_a_failed_run_is_mirrored_with_the_first_line_of_its_error(
 
     (row,) = run_rows(engine, result.run_id)
     assert row.status == "failed"
-    assert row.error_message.startswith("generated_assets: ")
+    assert row.error_message.startswith("generated_assets.requests_to_generate: ")
     assert "no_such_database" in row.error_message and "\n" not in row.error_message
     assert (row.organization_id, row.content_request_id) == (org, request)
     assert row.completed_at >= row.started_at

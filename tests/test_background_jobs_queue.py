@@ -210,7 +210,7 @@ def test_a_failing_job_is_retried_with_backoff_until_max_retries_then_failed(wor
         report(background_job_run_failed, instance, result.run_id, world.url, retry_base_seconds=60)
 
         row = job_row(world.engine, job_id)
-        assert row.error_message.startswith("generated_assets: ")
+        assert row.error_message.startswith("generated_assets.requests_to_generate: ")
         assert row.dagster_run_id == result.run_id
         if attempt < 2:
             assert (row.status, row.retry_count) == ("queued", attempt + 1)
@@ -246,7 +246,7 @@ def test_a_retried_job_that_then_succeeds_is_succeeded_with_its_result(world, in
     assert row.started_at <= row.completed_at
     assert row.result["materializations"]["generated_assets"] == 1
     assert row.result["attempts"] == 2
-    assert row.result["previous_error"].startswith("generated_assets: ")
+    assert row.result["previous_error"].startswith("generated_assets.requests_to_generate: ")
 
 
 def test_rerender_variants_runs_only_the_variants_of_the_named_assets(world, instance):

@@ -226,3 +226,26 @@ def test_json_keys_the_pipeline_filters_by_have_expression_indexes(catalog):
         ("background_jobs", "parameters", "dagster_run_id"),
         ("organizations", "settings", "image_provider"),
     } <= indexed
+
+
+@pytest.mark.parametrize(
+    ("statement", "index"),
+    [
+        ("generation/claim_submitted_requests", "content_requests_submitted_queue_idx"),
+        ("generation/reclaim_stale_requests", "content_requests_unclaimed_queued_idx"),
+    ],
+)
+def test_the_sensors_claims_read_their_partial_indexes(loaded, statement, index):
+    """The claim statements as the sensor runs them: each reads its partial index, never
+    the whole request table (before issue 18 one statement did both and scanned it)."""
+    from resources.sql_files import sql
+
+    conn, _ = loaded
+    params = {"batch_size": 100, "requeue_after_minutes": 60, "run_id": "plan"}
+    explained = conn.execute(
+        text(f"explain (format json) {sql(statement).text}"), params
+    ).scalar_one()[0]["Plan"]
+
+    assert index in indexes_used(explained), explained
+    scanned = {n.get("Relation Name") for n in nodes(explained) if n["Node Type"] == "Seq Scan"}
+    assert "content_requests" not in scanned, explained

@@ -4,19 +4,32 @@ Thin on purpose: each asset reads, calls the plain functions beside it, and
 reports what happened in its metadata.
 """
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
-    AssetExecutionContext,
+    AssetIn,
     AssetSpec,
     Config,
+    DynamicOut,
+    DynamicOutput,
+    In,
     MaterializeResult,
     MetadataValue,
+    Nothing,
+    OpExecutionContext,
+    Output,
+    RetryPolicy,
     asset,
     asset_check,
+    config_mapping,
+    graph_asset,
+    op,
 )
 from pydantic import Field
 
@@ -114,45 +127,109 @@ class GenerationConfig(Config):
     )
 
 
-@asset(
-    group_name=GENERATION_GROUP,
-    kinds={"python", "postgres"},
-    deps=[brand_profiles, brand_assets, content_templates, content_requests],
-    # the image API is rate-limited: runs that may call it share the "freepik" pool
-    pool="freepik",
-)
-def generated_assets(
-    context: AssetExecutionContext,
-    config: GenerationConfig,
+@dataclass(frozen=True)
+class RequestToGenerate:
+    """One request of the run, as its own step receives it."""
+
+    request_id: str
+    force: bool
+    run_started_at: datetime
+
+
+def _mapping_key(index: int, request_id: str) -> str:
+    # a step key must be letters, digits and underscores; the index keeps a request
+    # named twice (or two odd ids that clean to the same text) apart
+    return f"r{index}_" + re.sub(r"[^A-Za-z0-9_]", "_", request_id)[:40]
+
+
+@op(ins={"after": In(Nothing)}, out=DynamicOut(RequestToGenerate))
+def requests_to_generate(
+    context: OpExecutionContext, config: GenerationConfig, database: DatabaseResource
+) -> Iterator[DynamicOutput[RequestToGenerate]]:
+    """The run's requests, one step each: workers take them in parallel."""
+    # the requests this run was launched for now name it: if it dies, they are released
+    stamp_claims(database.get_engine(), config.request_ids, context.run.run_id)
+    started_at = datetime.now(UTC)
+    for index, request_id in enumerate(config.request_ids):
+        yield DynamicOutput(
+            RequestToGenerate(request_id, config.force, started_at),
+            mapping_key=_mapping_key(index, request_id),
+        )
+
+
+# the image API is rate-limited: steps that may call it share the "freepik" pool. A step
+# that fails for a passing reason (a lost database connection, a worker's broken pipe)
+# runs again: process_request skips what a first attempt recorded, never pays twice
+@op(pool="freepik", retry_policy=RetryPolicy(max_retries=2, delay=1))
+def generate_request(
+    context: OpExecutionContext,
+    item: RequestToGenerate,
     database: DatabaseResource,
     image_store: ImageStoreResource,
     image_provider: ImageProviderResource,
-) -> MaterializeResult:
-    """Master images: one per target platform and candidate, at the platform's primary
-    placement size, the brand template composed over the provider's background."""
-    store = image_store.get_store()
+) -> RequestOutcome:
+    """One request's master images (assets/generation/process.py); a failure of the
+    request is its outcome, so that it never fails the other requests' steps."""
     engine = database.get_engine()
     # with the engine, the provider can read its API key from system_settings secrets
     provider_for = partial(image_provider.provider_for, engine=engine)
-    services = GenerationServices(engine, store, provider_for)
-    run_id, started_at = context.run.run_id, datetime.now(UTC)
-    # the requests this run was launched for now name it: if it dies, they are released
-    stamp_claims(engine, config.request_ids, run_id)
-    outcomes: list[RequestOutcome] = []
-    for request_id in config.request_ids:
-        outcome = process_request(
-            services, request_id, force=config.force, run_id=run_id, run_started_at=started_at
-        )
-        log = context.log.warning if outcome.status == "failed" else context.log.info
-        log(
-            f"request {request_id}: {outcome.status}"
-            + (f" — {outcome.reason}" if outcome.reason else "")
-            + f" ({plural(len(outcome.images), 'image')}, {outcome.cost} USD)"
-        )
-        for warning in outcome.warnings:
-            context.log.warning(f"request {request_id}: {warning}")
-        outcomes.append(outcome)
-    return MaterializeResult(metadata=_generation_metadata(context.run.run_id, outcomes, store))
+    services = GenerationServices(engine, image_store.get_store(), provider_for)
+    outcome = process_request(
+        services,
+        item.request_id,
+        force=item.force,
+        run_id=context.run.run_id,
+        run_started_at=item.run_started_at,
+    )
+    log = context.log.warning if outcome.status == "failed" else context.log.info
+    log(
+        f"request {item.request_id}: {outcome.status}"
+        + (f" — {outcome.reason}" if outcome.reason else "")
+        + f" ({plural(len(outcome.images), 'image')}, {outcome.cost} USD)"
+    )
+    for warning in outcome.warnings:
+        context.log.warning(f"request {item.request_id}: {warning}")
+    return outcome
+
+
+@op
+def generation_summary(
+    context: OpExecutionContext, outcomes: list[RequestOutcome], image_store: ImageStoreResource
+) -> Output[None]:
+    """What the run did, request by request, as the asset's metadata."""
+    store = image_store.get_store()
+    return Output(None, metadata=_generation_metadata(context.run.run_id, outcomes, store))
+
+
+@config_mapping
+def _generation_config(config: GenerationConfig) -> dict:
+    # the run config keeps its one-asset shape: ops.generated_assets.config
+    return {
+        "requests_to_generate": {
+            "config": {"request_ids": config.request_ids, "force": config.force}
+        }
+    }
+
+
+@graph_asset(
+    group_name=GENERATION_GROUP,
+    kinds={"python", "postgres"},
+    ins={
+        name: AssetIn(key=name, dagster_type=Nothing)
+        for name in ("brand_profiles", "brand_assets", "content_templates", "content_requests")
+    },
+    config=_generation_config,
+)
+def generated_assets(brand_profiles, brand_assets, content_templates, content_requests):
+    """Master images: one per target platform and candidate, at the platform's primary
+    placement size, the brand template composed over the provider's background.
+
+    One step per request (a dynamic fan-out): on the Celery or multiprocess executor,
+    workers generate different requests of one run at once."""
+    requests = requests_to_generate(
+        after=[brand_profiles, brand_assets, content_templates, content_requests]
+    )
+    return generation_summary(requests.map(generate_request).collect())
 
 
 REPAIR_COLUMNS = ("request", "image", "before", "after", "attempts", "provider calls", "stopped")

@@ -12,6 +12,14 @@ organization's currency (`organizations.settings.currency`, default USD): spend 
 prices in another currency are converted with a rate from system_settings
 (assets/generation/currency.py), and the conversion is recorded on the call's
 api_usage row; a call priced in a currency with no rate is refused before it is made.
+
+Under concurrency (steps of one organization on several workers) a billable call's
+budget check and its api_usage record are one transaction holding the organization's
+advisory transaction lock: the check reads the spend, the call is made, its row is
+written, and only then can another step's check read the spend. N concurrent steps can
+therefore never overshoot a budget by N calls. The price is that one organization's
+billable calls are made one at a time (other organizations' are not held up);
+non-billable calls (polls, a local render) take no lock.
 """
 
 import json
@@ -19,12 +27,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 from assets.generation.currency import Conversion, conversion
 from assets.generation.pricing import Price, cost_of, price_for
 from assets.generation.types import ApiCall, BudgetExceededError, BudgetGuard
 from resources.sql_files import sql
+
+# the first key of an organization's budget lock (the second is hashtext(its id)); any
+# constant that nothing else in the database uses (claims.py has the request locks')
+BUDGET_LOCK_NAMESPACE = 804_412_015
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,29 @@ class UsageLedger:
         self.repair_cost = Decimal(0)  # in the organization's currency, this request's repairs
         self.calls = 0
         self.warnings: list[str] = []
+        # the open transaction holding the organization's budget lock, from a billable
+        # call's check until its record
+        self._locked: Connection | None = None
+
+    def _lock(self) -> Connection:
+        """Open the transaction that holds the organization's budget lock (waiting for
+        another step's check-call-record to end)."""
+        if self._locked is None:
+            conn = self.engine.connect()
+            conn.begin()
+            conn.execute(
+                text("select pg_advisory_xact_lock(:namespace, hashtext(:organization))"),
+                {"namespace": BUDGET_LOCK_NAMESPACE, "organization": str(self.organization_id)},
+            )
+            self._locked = conn
+        return self._locked
+
+    def release(self) -> None:
+        """End a lock no record ended (the call raised before it was reported)."""
+        if self._locked is not None:
+            conn, self._locked = self._locked, None
+            conn.rollback()
+            conn.close()
 
     def record_repair(self, call: ApiCall) -> None:
         """Record a repair's call, and count its cost against the request's repair share."""
@@ -102,44 +137,46 @@ class UsageLedger:
         cost, currency = cost_of(call, self.prices)
         decided = self.conversions.get(currency) if currency != self.currency else None
         exchange = {"exchange_rate": decided.as_dict()} if decided and cost else {}
-        with self.engine.begin() as conn:
-            conn.execute(
-                sql("generation/insert_api_usage"),
-                {
-                    "organization_id": self.organization_id,
-                    "user_id": self.user_id,
-                    "content_request_id": self.content_request_id,
-                    "api_provider": call.provider,
-                    "endpoint": call.endpoint,
-                    "method": call.method,
-                    "request_parameters": json.dumps(
-                        {
-                            **call.request_parameters,
-                            "model": call.model,
-                            "error": call.error,
-                            **exchange,
-                        }
-                    ),
-                    "response_status": call.status,
-                    "response_time_ms": max(0, int(call.latency_ms)),
-                    "cost": cost,
-                    "currency": currency,
-                    "tokens_used": call.tokens,
-                    "images_generated": call.images,
-                },
-            )
+        params = {
+            "organization_id": self.organization_id,
+            "user_id": self.user_id,
+            "content_request_id": self.content_request_id,
+            "api_provider": call.provider,
+            "endpoint": call.endpoint,
+            "method": call.method,
+            "request_parameters": json.dumps(
+                {**call.request_parameters, "model": call.model, "error": call.error, **exchange}
+            ),
+            "response_status": call.status,
+            "response_time_ms": max(0, int(call.latency_ms)),
+            "cost": cost,
+            "currency": currency,
+            "tokens_used": call.tokens,
+            "images_generated": call.images,
+        }
+        locked, self._locked = self._locked, None
+        if locked is not None:
+            # the guarded call's row: written in the check's transaction, whose commit
+            # ends the lock
+            with locked:
+                locked.execute(sql("generation/insert_api_usage"), params)
+                locked.commit()
+        else:
+            with self.engine.begin() as conn:
+                conn.execute(sql("generation/insert_api_usage"), params)
         self.cost += cost
         self.calls += 1
         return cost, currency
 
-    def spent_this(self, period: str) -> Decimal:
+    def spent_this(self, period: str, conn: Connection | None = None) -> Decimal:
         """Spend this UTC day or month in the organization's currency: each currency's
         sum converted apart, never added as it stands."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sql("generation/spend_this_period"),
-                {"organization_id": self.organization_id, "period": period},
-            ).all()
+        params = {"organization_id": self.organization_id, "period": period}
+        if conn is None:
+            with self.engine.connect() as own:
+                rows = own.execute(sql("generation/spend_this_period"), params).all()
+        else:
+            rows = conn.execute(sql("generation/spend_this_period"), params).all()
         return sum(
             (
                 Decimal(spent) * conversion(self.rates, currency, self.currency).rate
@@ -151,7 +188,8 @@ class UsageLedger:
     def guard(
         self, provider: str, model: str | None, *, repair_share: Decimal | None = None
     ) -> BudgetGuard:
-        """A check to run before each billable call of `provider`/`model`; with
+        """A check to run before each billable call of `provider`/`model`: it takes the
+        organization's budget lock, which the call's record (or a refusal) ends. With
         `repair_share`, the call is a repair's and may also not take this request's
         repairs beyond that share of any budget."""
 
@@ -164,10 +202,19 @@ class UsageLedger:
             self.conversions[price.currency] = converted
             estimate = price.per_image * images * converted.rate
             if repair_share is not None:
+                # this request's own spend: no lock needed to refuse it
                 for budget in self.budgets:
                     self._check_repair_share(budget, repair_share, estimate)
-            for budget in self.budgets:
-                self._check(budget, self.spent_this(budget.period), estimate, self.currency)
+            self.release()  # a previous check whose call was never reported
+            conn = self._lock()
+            try:
+                for budget in self.budgets:
+                    self._check(
+                        budget, self.spent_this(budget.period, conn), estimate, self.currency
+                    )
+            except BaseException:
+                self.release()
+                raise
 
         return check
 

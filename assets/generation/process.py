@@ -178,6 +178,9 @@ def _process_locked(
         outcome.repairs = []
     else:
         _discard(store, replaced, keep={image.key for image in outcome.images})
+    finally:
+        if ledger is not None:
+            ledger.release()  # a budget lock no record ended (ledger.py)
     if ledger is not None:
         outcome.cost, outcome.calls = ledger.cost, ledger.calls
     return outcome

@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 app = typer.Typer(help="Content requests.", no_args_is_help=True)
+
+
+class Executor(StrEnum):
+    in_process = "in_process"
+    celery = "celery"
+
+
 console = stdout_console()
 
 
@@ -45,10 +53,16 @@ def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -
 
 
 def run_job(
-    job_name: str, run_config: dict, *, run_id: str | None = None, instance=None
+    job_name: str,
+    run_config: dict,
+    *,
+    run_id: str | None = None,
+    instance=None,
+    executor: str = "in_process",
 ) -> tuple[bool, dict[str, dict]]:
     """Run a content job (input_audit, content_generation, content_processing)
-    in-process; (success, metadata per asset).
+    in-process, or with its steps on Celery workers (`executor="celery"`); (success,
+    metadata per asset).
 
     `run_id`: the id the run gets (claims name it before it exists). The run is tagged
     with this process, so that the next run can tell when it was killed."""
@@ -61,14 +75,18 @@ def run_job(
     instance = instance or _instance()
     job = content_defs.resolve_job_def(job_name)
     collector.loaded()
-    result = job.execute_in_process(
-        # the CLI prints its own summary; the run's event log stays for the UI
-        run_config={**run_config, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        instance=instance,
-        raise_on_error=False,
-        run_id=run_id,
-        tags=process_tags(),
-    )
+    # the CLI prints its own summary; the run's event log stays for the UI
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if executor == "celery":
+        result = _execute_on_celery(job_name, {**run_config, **quiet}, instance)
+    else:
+        result = job.execute_in_process(
+            run_config={**run_config, **quiet},
+            instance=instance,
+            raise_on_error=False,
+            run_id=run_id,
+            tags=process_tags(),
+        )
     mirror_cli_run(DatabaseResource().get_engine(), instance, result.run_id)
     metadata = {}
     for event in result.get_asset_materialization_events():
@@ -79,8 +97,46 @@ def run_job(
     return result.success, metadata
 
 
+def _require_broker() -> None:
+    """Exit 2 with one line naming the broker when it does not answer: before anything
+    is claimed or any run is made."""
+    from pipeline_defs.executors import BrokerUnreachableError, broker_url, check_broker
+
+    try:
+        check_broker(broker_url())
+    except BrokerUnreachableError as error:
+        Console(stderr=True).print(f"error: {error}", highlight=False, soft_wrap=True, markup=False)
+        raise typer.Exit(code=2) from None
+
+
+def _execute_on_celery(job_name: str, run_config: dict, instance):
+    """The run in this process, its steps on the Celery workers (`make workers`)."""
+    from dagster import execute_job, reconstructable
+
+    from pipeline_defs import content
+    from pipeline_defs.executors import celery_run_config
+    from pipeline_defs.recovery import process_tags
+
+    target = {
+        "content_generation": content.content_generation_job,
+        "content_processing": content.content_processing_job,
+    }[job_name]
+    return execute_job(
+        reconstructable(target),
+        instance=instance,
+        run_config={**run_config, **celery_run_config()},
+        tags=process_tags(),
+        raise_on_error=False,
+    )
+
+
 def run_generation(
-    request_ids: list[str], *, force: bool = False, run_id: str | None = None, instance=None
+    request_ids: list[str],
+    *,
+    force: bool = False,
+    run_id: str | None = None,
+    instance=None,
+    executor: str = "in_process",
 ) -> tuple[bool, dict]:
     """Generate and score requests; (success, the generated_assets metadata)."""
     from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
@@ -90,6 +146,7 @@ def run_generation(
         generation_run_config(request_ids, force=force),
         run_id=run_id,
         instance=instance,
+        executor=executor,
     )
     return ok, metadata.get("generated_assets", {})
 
@@ -166,6 +223,11 @@ def process(
     force: bool = typer.Option(False, help="With --id: regenerate requests already generated."),
     batch_size: int = typer.Option(10, min=1, help="With --pending: requests per run."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    executor: Executor = typer.Option(
+        "in_process",
+        help="in_process: steps in this process; celery: steps on the Celery workers "
+        "(`make workers`, broker CELERY_BROKER_URL), the run waiting here.",
+    ),
 ) -> None:
     """Run content_generation in-process over pending requests or the ones named."""
     if pending == bool(ids):
@@ -175,19 +237,23 @@ def process(
 
         engine = DatabaseResource().get_engine()
         ids = resolve_ids(engine, ids, "generation/request_ids_in_range", "request")
+    if executor == Executor.celery:
+        _require_broker()
     since = datetime.now(UTC)
     instance = _instance()
     recover_first(instance)
     processed, all_ok = [], True
     for run_id, batch in pending_batches(batch_size) if pending else [(None, ids)]:
-        ok, _ = run_generation(batch, force=force, run_id=run_id, instance=instance)
+        ok, _ = run_generation(
+            batch, force=force, run_id=run_id, instance=instance, executor=executor.value
+        )
         all_ok &= ok
         processed += batch
     if pending:
         # every stage a request still lacks: unscored images, missing variants, routing
         from pipeline_defs.jobs import PROCESSING_JOB_NAME
 
-        ok, _ = run_job(PROCESSING_JOB_NAME, {}, instance=instance)
+        ok, _ = run_job(PROCESSING_JOB_NAME, {}, instance=instance, executor=executor.value)
         all_ok &= ok
     rows = _summary(processed, since)
     if as_json:
