@@ -82,6 +82,8 @@ SENSORS = {
     "background_job_run_succeeded": "RUNNING",
     "background_job_run_failed": "RUNNING",
     "background_job_run_cancelled": "RUNNING",
+    # evaluates the freshness checks; reads the event log only
+    "analytics_freshness_sensor": "RUNNING",
 }
 
 # (asset, check) -> blocking
@@ -104,6 +106,18 @@ CHECKS = {
     ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
     ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
     ("template_performance", "reconciles_with_generated_assets"): True,
+    # how late each analytics asset may be (assets/analytics/freshness.py): a warning
+    **{
+        (name, "freshness_check"): False
+        for name in (
+            "content_analytics",
+            "daily_usage_summaries",
+            "brand_compliance_analytics",
+            "content_analytics_weekly",
+            "content_analytics_monthly",
+            "template_performance",
+        )
+    },
 }
 
 WORKSPACE_QUERY = """

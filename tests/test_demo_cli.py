@@ -132,6 +132,8 @@ def test_the_ui_shows_the_demos_runs_assets_partitions_and_checks(demo_runs) -> 
             assert node["partitionStats"] == {"numMaterialized": 90, "numFailed": 0}, name
         checks = node["assetChecksOrError"].get("checks") or []
         for check in checks:
+            if check["name"] == "freshness_check":
+                continue  # evaluated by the freshness sensor, not by a materialization
             status = (check["executionForLatestMaterialization"] or {}).get("status")
             assert status == "SUCCEEDED", f"{name}.{check['name']}: {status}"
     assert sum(1 for node in nodes.values() if node["isPartitioned"]) >= 4

@@ -37,6 +37,7 @@ from dagster import (
 
 from assets.analytics import checks
 from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
+from assets.analytics.freshness import freshness_checks, freshness_sensor
 from assets.analytics.ingest import IngestResult, ingest_metrics
 from assets.analytics.models import (
     MODELS_DIR,
@@ -278,10 +279,16 @@ def build_analytics(
 
 
 ANALYTICS = build_analytics()
+_partitioned = [a.key for a in ANALYTICS.assets if getattr(a, "partitions_def", None)]
+FRESHNESS_CHECKS = freshness_checks(
+    _partitioned, [k for k in ANALYTICS.materializable_keys if k not in _partitioned]
+)
 
 analytics_daily = define_asset_job(
     JOB_NAME,
-    selection=AssetSelection.assets(*ANALYTICS.materializable_keys),
+    # the freshness checks are the sensor's: a backfill of old days would fail them
+    selection=AssetSelection.assets(*ANALYTICS.materializable_keys)
+    - AssetSelection.checks(*FRESHNESS_CHECKS),
     description="The daily analytics for a day, or a range of days in one run (backfills): "
     "platform metrics, usage summaries, brand compliance, weekly rollups, template "
     "performance, with their checks.",
@@ -307,6 +314,8 @@ def analytics_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
 
 analytics_assets = ANALYTICS.assets
 analytics_checks = ANALYTICS.checks
+analytics_freshness_checks = FRESHNESS_CHECKS
+analytics_sensors = [freshness_sensor(FRESHNESS_CHECKS)]
 analytics_jobs = [analytics_daily]
 analytics_schedules = [analytics_daily_schedule]
 # `database` (DatabaseResource) is shared with the other stages
