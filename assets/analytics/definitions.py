@@ -287,8 +287,8 @@ FRESHNESS_CHECKS = freshness_checks(
 analytics_daily = define_asset_job(
     JOB_NAME,
     # the freshness checks are the sensor's: a backfill of old days would fail them
-    selection=AssetSelection.assets(*ANALYTICS.materializable_keys)
-    - AssetSelection.checks(*FRESHNESS_CHECKS),
+    selection=AssetSelection.assets(*ANALYTICS.materializable_keys).without_checks()
+    | AssetSelection.checks(*ANALYTICS.checks),
     description="The daily analytics for a day, or a range of days in one run (backfills): "
     "platform metrics, usage summaries, brand compliance, weekly rollups, template "
     "performance, with their checks.",
