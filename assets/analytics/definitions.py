@@ -39,6 +39,7 @@ from assets.analytics import checks
 from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
 from assets.analytics.freshness import freshness_checks, freshness_sensor
 from assets.analytics.ingest import IngestResult, ingest_metrics
+from assets.analytics.lineage import column_sources
 from assets.analytics.models import (
     MODELS_DIR,
     Dependency,
@@ -57,6 +58,7 @@ from assets.analytics.partitions import (
 )
 from assets.analytics.reports import markdown_table, records_table
 from assets.analytics.runner import ModelRun, run_model
+from assets.catalog import catalog_schema, table_metadata
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 
@@ -157,13 +159,17 @@ def model_asset(
     )
     def _asset(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult:
         window = as_window(context.partition_time_window) if model.partitioned else None
-        run = run_model(database.get_engine(), model, window)
+        engine = database.get_engine()
+        run = run_model(engine, model, window)
         context.log.info(
             f"{model.name}{f' {window}' if window else ''}: {run.rows_now} row(s): "
             f"{run.rows_inserted} inserted, {run.rows_updated} updated, "
             f"{run.rows_deleted} deleted, {run.rows_unchanged} unchanged"
         )
-        return MaterializeResult(metadata=_model_metadata(run))
+        lineage = column_sources(model, catalog_schema(engine, sorted(model.reads)))
+        owners = {dep.table: dep.asset for dep in deps}
+        catalog = table_metadata(engine, model.target_table, lineage, owners, model.scope)
+        return MaterializeResult(metadata={**_model_metadata(run), **catalog})
 
     return _asset
 
@@ -222,7 +228,10 @@ def content_analytics_asset(partitions_def: DailyPartitionsDefinition) -> Assets
             )
         if len(result.unmatched):
             context.log.warning(f"{len(result.unmatched)} metrics row(s) match no image")
-        return MaterializeResult(metadata=_ingest_metadata(result))
+        catalog = table_metadata(
+            database.get_engine(), "content_analytics", scope={"measurement_period": "daily"}
+        )
+        return MaterializeResult(metadata={**_ingest_metadata(result), **catalog})
 
     return content_analytics
 

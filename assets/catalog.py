@@ -1,0 +1,71 @@
+"""The catalog metadata every table-backed asset reports on each materialization:
+`dagster/table_name`, `dagster/column_schema` (the database's own columns, described
+with their meanings from docs/) and `dagster/row_count`; the analytics models add
+`dagster/column_lineage`. One helper, so that every stage reports them alike."""
+
+from collections.abc import Mapping
+
+from dagster import (
+    AssetKey,
+    TableColumn,
+    TableColumnConstraints,
+    TableColumnDep,
+    TableColumnLineage,
+    TableSchema,
+)
+from sqlalchemy import Engine
+
+from resources.catalog import column_meanings, row_count, table_columns
+
+
+def table_metadata(
+    engine: Engine,
+    table_name: str,
+    lineage: Mapping[str, list[tuple[str, str]]] | None = None,
+    owners: Mapping[str, str] | None = None,
+    scope: Mapping[str, object] | None = None,
+) -> dict:
+    """The catalog metadata of ``table_name``. ``lineage``: {column: [(table, column)]}
+    of the columns the asset writes; ``owners``: the asset each of those tables is
+    (default: the asset named after the table); ``scope``: {column: value} of the rows
+    the asset owns in a shared table (its row count counts those)."""
+    meanings = column_meanings().get(table_name, {})
+    with engine.connect() as conn:
+        columns = table_columns(conn, table_name)
+        rows = row_count(conn, table_name, scope)
+    metadata = {
+        "dagster/table_name": f"public.{table_name}",
+        "dagster/column_schema": TableSchema(
+            columns=[
+                TableColumn(
+                    name=column.name,
+                    type=column.data_type,
+                    description=meanings.get(column.name),
+                    constraints=TableColumnConstraints(nullable=column.nullable),
+                )
+                for column in columns
+            ]
+        ),
+        "dagster/row_count": rows,
+    }
+    if lineage:
+        owners = owners or {}
+        metadata["dagster/column_lineage"] = TableColumnLineage(
+            deps_by_column={
+                column: [
+                    TableColumnDep(asset_key=AssetKey(owners.get(table, table)), column_name=name)
+                    for table, name in sources
+                ]
+                for column, sources in lineage.items()
+                if sources
+            }
+        )
+    return metadata
+
+
+def catalog_schema(engine: Engine, tables: list[str]) -> dict[str, dict[str, str]]:
+    """{table: {column: type}} from the database's catalog (what sqlglot's lineage reads)."""
+    with engine.connect() as conn:
+        return {
+            name: {c.name: c.data_type for c in table_columns(conn, name)} for name in tables
+        }
