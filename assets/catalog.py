@@ -3,14 +3,19 @@
 with their meanings from docs/) and `dagster/row_count`; the analytics models add
 `dagster/column_lineage`. One helper, so that every stage reports them alike."""
 
+import math
 from collections.abc import Mapping
+from decimal import Decimal
 
+import pandas as pd
 from dagster import (
     AssetKey,
+    MetadataValue,
     TableColumn,
     TableColumnConstraints,
     TableColumnDep,
     TableColumnLineage,
+    TableRecord,
     TableSchema,
 )
 from sqlalchemy import Engine
@@ -61,6 +66,39 @@ def table_metadata(
             }
         )
     return metadata
+
+
+def _plain(value: object) -> str | int | float | bool | None:
+    """A cell as a table record holds it: numbers stay numbers, the rest is text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return str(value)
+
+
+def _type(dtype: object) -> str:
+    kind = getattr(dtype, "kind", "O")
+    return {"i": "int", "u": "int", "f": "float", "b": "bool"}.get(kind, "string")
+
+
+def frame_table(frame: pd.DataFrame, limit: int = 20) -> MetadataValue:
+    """The first ``limit`` rows of a preview as a typed table (the UI sorts and shows it
+    with its column types) instead of markdown."""
+    shown = frame.head(limit)
+    return MetadataValue.table(
+        records=[
+            TableRecord({str(k): _plain(v) for k, v in zip(shown.columns, row, strict=True)})
+            for row in shown.itertuples(index=False)
+        ],
+        schema=TableSchema(
+            columns=[TableColumn(str(c), _type(shown[c].dtype)) for c in shown.columns]
+        ),
+    )
 
 
 def catalog_schema(engine: Engine, tables: list[str]) -> dict[str, dict[str, str]]:

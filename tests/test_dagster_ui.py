@@ -84,6 +84,17 @@ SENSORS = {
     "background_job_run_cancelled": "RUNNING",
     # evaluates the freshness checks; reads the event log only
     "analytics_freshness_sensor": "RUNNING",
+    # post to the alerts webhook; they launch nothing
+    "run_failure_alert": "RUNNING",
+    "blocking_check_alert": "RUNNING",
+    # launches the eager analytics models
+    "analytics_automation_sensor": "STOPPED",
+}
+# the analytics models that follow content_analytics on their own (declarative automation)
+AUTOMATION = {
+    "content_analytics_weekly": "eager",
+    "content_analytics_monthly": "eager",
+    "template_performance": "eager over the days present",
 }
 
 # (asset, check) -> blocking
@@ -170,6 +181,7 @@ query AssetGraph {
     }
     isMaterializable
     isPartitioned
+    automationCondition { label expandedLabel }
     partitionDefinition { type fmt description }
     dependencyKeys { path }
     assetChecksOrError {
@@ -273,6 +285,20 @@ def test_the_analytics_assets_are_daily_partitioned(
         assert partitions["description"].startswith("Daily"), (key, partitions)
     partitioned_elsewhere = [k for k in sorted(UNPARTITIONED) if asset_nodes[k]["isPartitioned"]]
     assert not partitioned_elsewhere
+
+
+def test_the_analytics_models_show_their_automation_conditions(
+    asset_nodes: dict[str, dict[str, Any]],
+) -> None:
+    shown = {
+        key: node["automationCondition"]["label"]
+        for key, node in asset_nodes.items()
+        if node["automationCondition"]
+    }
+    assert shown == AUTOMATION
+    # the UI spells each condition out, part by part
+    for key in AUTOMATION:
+        assert len(asset_nodes[key]["automationCondition"]["expandedLabel"]) > 1, key
 
 
 def test_the_jobs(location: dict[str, Any]) -> None:
