@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test test-dates lint dev db-stop clean
+.PHONY: install demo test test-dates lint dev db-stop clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lint: install
 # configured from deploy/dagster.local.yaml unless it has its own; DAGSTER_HOME wins)
 dev: install
 	$(BIN)/socialpipe dev
+
+# the README's UI screenshots (docs/ui/), by Debian's chromium, headless; after `make demo`
+screenshots: install
+	scripts/install_chromium.sh
+	$(BIN)/python scripts/ui_screenshot.py
 
 db-stop: install
 	$(BIN)/socialpipe db stop
