@@ -24,13 +24,20 @@ BLOCKING_CHECK_ALERT = "blocking_check_alert"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"  # a failed blocking check's step error
 
 
-@run_failure_sensor(
-    name=RUN_FAILURE_ALERT,
-    monitor_all_code_locations=True,
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Posts run, job, failed assets, the first error line and a link to the "
-    "alerts webhook (setting alerts/webhook_url) for every failed run, within the hourly cap.",
+def _alert_sensor(name: str, about: str):
+    return run_failure_sensor(
+        name=name,
+        monitor_all_code_locations=True,
+        minimum_interval_seconds=30,
+        default_status=DefaultSensorStatus.RUNNING,
+        description=f"Posts {about} to the alerts webhook (setting alerts/webhook_url), "
+        "within the hourly cap.",
+    )
+
+
+@_alert_sensor(
+    RUN_FAILURE_ALERT,
+    "run, job, failed assets, the first error line and a link for every failed run",
 )
 def run_failure_alert(
     context: RunFailureSensorContext, database: DatabaseResource, alerts: AlertsResource
@@ -54,14 +61,10 @@ def run_failure_alert(
     context.log.info(f"run {run.run_id}: alert {delivery.status}")
 
 
-@run_failure_sensor(
-    name=BLOCKING_CHECK_ALERT,
-    monitor_all_code_locations=True,
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Posts asset, check, run, job, the check's description and a link to the "
-    "alerts webhook (setting alerts/webhook_url) for every failed blocking check (it fails "
-    "its run).",
+@_alert_sensor(
+    BLOCKING_CHECK_ALERT,
+    "asset, check, run, job, the check's description and a link for every failed "
+    "blocking check (it fails its run)",
 )
 def blocking_check_alert(
     context: RunFailureSensorContext, database: DatabaseResource, alerts: AlertsResource

@@ -120,14 +120,7 @@ CHECKS = {
     # how late each analytics asset may be (assets/analytics/freshness.py): a warning
     **{
         (name, "freshness_check"): False
-        for name in (
-            "content_analytics",
-            "daily_usage_summaries",
-            "brand_compliance_analytics",
-            "content_analytics_weekly",
-            "content_analytics_monthly",
-            "template_performance",
-        )
+        for name in (*DAILY_PARTITIONED, "template_performance")
     },
 }
 

@@ -15,16 +15,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from assets.analytics.definitions import ANALYTICS
 from tests.webserver import DAGSTER_YAML, REPO_ROOT, running_webserver
 
-ANALYTICS_ASSETS = {
-    "content_analytics",
-    "daily_usage_summaries",
-    "brand_compliance_analytics",
-    "content_analytics_weekly",
-    "content_analytics_monthly",
-    "template_performance",
-}
+# every materialized analytics asset (test_dagster_ui lists them by name)
+ANALYTICS_ASSETS = {key.to_user_string() for key in ANALYTICS.materializable_keys}
 
 # What the daemon does on a tick of the freshness sensor: evaluate it, then run the
 # checks it asks for. Prints the check results as JSON.
