@@ -29,12 +29,15 @@ def table_metadata(
     lineage: Mapping[str, list[tuple[str, str]]] | None = None,
     owners: Mapping[str, str] | None = None,
     scope: Mapping[str, object] | None = None,
+    meanings: Mapping[str, str] | None = None,
 ) -> dict:
     """The catalog metadata of ``table_name``. ``lineage``: {column: [(table, column)]}
     of the columns the asset writes; ``owners``: the asset each of those tables is
     (default: the asset named after the table); ``scope``: {column: value} of the rows
-    the asset owns in a shared table (its row count counts those)."""
-    meanings = column_meanings().get(table_name, {})
+    the asset owns in a shared table (its row count counts those); ``meanings``: what
+    the asset's own columns mean where that differs from the table's (the weekly rows'
+    `likes` are a week's), over docs/."""
+    meanings = {**column_meanings().get(table_name, {}), **(meanings or {})}
     with engine.connect() as conn:
         columns = table_columns(conn, table_name)
         rows = row_count(conn, table_name, scope)

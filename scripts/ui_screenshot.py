@@ -9,6 +9,8 @@ whatever happens.
 """
 
 import argparse
+import base64
+import json
 import os
 import shutil
 import signal
@@ -27,8 +29,22 @@ sys.path.insert(0, str(ROOT))
 PAGES = {
     "assets/daily_usage_summaries": "asset-page.png",
     "assets/daily_usage_summaries?view=checks": "asset-checks.png",
-    "assets/daily_usage_summaries?view=plots": "asset-plots.png",
+    "assets/daily_usage_summaries?view=events": "asset-events.png",
+    "assets/content_analytics_weekly": "asset-automation.png",
 }
+# pages shown after a click (the Overview's metadata "Plots" toggle): page -> (button, file)
+CLICKED = {"assets/generated_assets": ("Plots", "asset-plots.png")}
+CLICK = """
+(() => {
+  const button = [...document.querySelectorAll('button')]
+    .find(b => b.textContent.trim() === %s);
+  if (!button) return false;
+  button.scrollIntoView({block: 'start'});
+  window.scrollBy(0, -120);
+  button.click();
+  return true;
+})()
+"""
 
 
 def _free_port() -> int:
@@ -51,7 +67,7 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     raise SystemExit(f"the webserver did not answer within {timeout:.0f} s")
 
 
-def shoot(url: str, target: Path, chromium: str) -> None:
+def shoot(url: str, target: Path, chromium: str, height: int) -> None:
     subprocess.run(
         [
             chromium,
@@ -59,7 +75,7 @@ def shoot(url: str, target: Path, chromium: str) -> None:
             "--no-sandbox",  # as root, in a container
             "--disable-gpu",
             "--hide-scrollbars",
-            "--window-size=1600,1000",
+            f"--window-size=1600,{height}",
             # the page's own GraphQL requests and renders happen within this budget
             "--virtual-time-budget=20000",
             f"--screenshot={target}",
@@ -69,12 +85,70 @@ def shoot(url: str, target: Path, chromium: str) -> None:
         capture_output=True,
         timeout=180,
     )
-    print(f"{target.relative_to(ROOT)}  ←  {url}")
+    print(f"{target}  ←  {url}")
+
+
+def shoot_after_click(url: str, button: str, target: Path, chromium: str, height: int) -> None:
+    """Open ``url`` in chromium driven over the DevTools protocol, click ``button``, and
+    capture the viewport (a --screenshot cannot click)."""
+    from websockets.sync.client import connect
+
+    port = _free_port()
+    browser = subprocess.Popen(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size=1600,{height}",
+            f"--remote-debugging-port={port}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                pages = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=2).json()
+                socket_url = next(p for p in pages if p["type"] == "page")["webSocketDebuggerUrl"]
+                break
+            except (httpx.HTTPError, StopIteration):
+                if time.monotonic() > deadline:
+                    raise SystemExit("chromium's DevTools did not answer") from None
+                time.sleep(0.3)
+        with connect(socket_url, max_size=None) as devtools:
+            ids = iter(range(1, 1000))
+
+            def call(method: str, **params) -> dict:
+                number = next(ids)
+                devtools.send(json.dumps({"id": number, "method": method, "params": params}))
+                while True:
+                    message = json.loads(devtools.recv())
+                    if message.get("id") == number:
+                        return message.get("result", {})
+
+            call("Page.navigate", url=url)
+            time.sleep(12)  # the page's GraphQL requests and first render
+            clicked = call("Runtime.evaluate", expression=CLICK % json.dumps(button))
+            if not clicked.get("result", {}).get("value"):
+                raise SystemExit(f"no {button!r} button on {url}")
+            time.sleep(4)
+            shot = call("Page.captureScreenshot", format="png")
+            target.write_bytes(base64.b64decode(shot["data"]))
+        print(f"{target}  ←  {url} ({button})")
+    finally:
+        browser.terminate()
+        browser.wait(timeout=20)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "ui")
+    parser.add_argument("--height", type=int, default=1000, help="Window height, pixels.")
+    parser.add_argument("--page", action="append", help="Only these pages (repeatable).")
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -96,8 +170,13 @@ def main() -> None:
     try:
         _wait(url, process)
         args.out.mkdir(parents=True, exist_ok=True)
-        for page, name in PAGES.items():
-            shoot(f"{url}/{page}", args.out / name, chromium)
+        for page in args.page or [*PAGES, *CLICKED]:
+            if page in CLICKED:
+                button, name = CLICKED[page]
+                shoot_after_click(f"{url}/{page}", button, args.out / name, chromium, args.height)
+                continue
+            name = PAGES.get(page) or page.replace("/", "-").replace("?view=", "-") + ".png"
+            shoot(f"{url}/{page}", args.out / name, chromium, args.height)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:

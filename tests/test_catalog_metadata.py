@@ -12,6 +12,7 @@ from pathlib import Path
 from dagster import TableColumnLineage, TableSchema
 from sqlalchemy import text
 
+from assets.analytics.models import load_models
 from tests.analytics_world import LAST_DAY
 
 pytest_plugins = ["tests.analytics_world"]
@@ -43,6 +44,7 @@ def _documented(table: str) -> dict[str, str]:
 
 
 def test_every_analytics_asset_reports_its_table(analytics_world) -> None:
+    models = {model.name: model for model in load_models()}
     day = LAST_DAY - timedelta(days=3)
     report = analytics_world.run(day)
     assert report.success, report.failed_steps
@@ -67,7 +69,8 @@ def test_every_analytics_asset_reports_its_table(analytics_world) -> None:
             tuple(row) for row in columns
         ], asset
         assert all(c.type for c in schema.columns)
-        meanings = _documented(table)
+        # the model's own meanings (its yml) first, else the table's in docs/
+        meanings = {**_documented(table), **(models[asset].column_docs if asset in models else {})}
         described = {c.name: c.description for c in schema.columns if c.description}
         assert described == {name: meanings[name] for name in described}, asset
         assert described.keys() == meanings.keys() & {c.name for c in schema.columns}, asset

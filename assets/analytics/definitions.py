@@ -195,7 +195,9 @@ def model_asset(
         )
         lineage = column_sources(model, catalog_schema(engine, sorted(model.reads)))
         owners = {dep.table: dep.asset for dep in deps}
-        catalog = table_metadata(engine, model.target_table, lineage, owners, model.scope)
+        catalog = table_metadata(
+            engine, model.target_table, lineage, owners, model.scope, model.column_docs
+        )
         return MaterializeResult(metadata={**_model_metadata(run), **catalog})
 
     return _asset
