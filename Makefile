@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test test-dates lint dev db-stop clean workers workers-stop
+.PHONY: install demo test test-dates lint dev db-stop clean workers workers-stop screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ workers-stop:
 	@for pidfile in $(LOGS)/worker-*.pid; do \
 	  [ -f "$$pidfile" ] && kill -TERM $$(cat $$pidfile) && echo "stopped $$pidfile"; \
 	done; true
+# the README's UI screenshots (docs/ui/), by Debian's chromium, headless; after `make demo`
+screenshots: install
+	scripts/install_chromium.sh
+	$(BIN)/python scripts/ui_screenshot.py
 
 db-stop: install
 	$(BIN)/socialpipe db stop

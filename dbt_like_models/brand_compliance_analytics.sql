@@ -45,14 +45,14 @@ rules as (
             value
         from jsonb_array_elements(
             case when jsonb_typeof(generated.rules) = 'array' then generated.rules else '[]' end
-        )
+        ) as elements (value)  -- named, so the column lineage can follow `value`
         union all
         select
             key,
             value
         from jsonb_each(
             case when jsonb_typeof(generated.rules) = 'object' then generated.rules else '{}' end
-        )
+        ) as pairs (key, value)
     ) as entry
     where jsonb_typeof(entry.value) = 'object'
 

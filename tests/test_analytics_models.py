@@ -120,8 +120,9 @@ def test_a_model_reading_another_models_table_depends_on_that_model(models_dir: 
 def test_schema_tables_come_from_the_migrations() -> None:
     tables = schema_tables()
     assert {"api_usage", "daily_usage_summaries", "content_analytics", "users"} <= tables
-    assert len(tables) == 18 + 1  # and event_partition_retirements (0013)
-    assert "event_partition_retirements" in tables
+    # and event_partition_retirements (0013), alert_deliveries (0015)
+    assert len(tables) == 18 + 2
+    assert {"event_partition_retirements", "alert_deliveries"} <= tables
 
 
 def test_a_syntax_error_names_the_file_and_line(models_dir: Path) -> None:

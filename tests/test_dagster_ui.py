@@ -87,6 +87,19 @@ SENSORS = {
     "background_job_run_succeeded": "RUNNING",
     "background_job_run_failed": "RUNNING",
     "background_job_run_cancelled": "RUNNING",
+    # evaluates the freshness checks; reads the event log only
+    "analytics_freshness_sensor": "RUNNING",
+    # post to the alerts webhook; they launch nothing
+    "run_failure_alert": "RUNNING",
+    "blocking_check_alert": "RUNNING",
+    # launches the eager analytics models
+    "analytics_automation_sensor": "STOPPED",
+}
+# the analytics models that follow content_analytics on their own (declarative automation)
+AUTOMATION = {
+    "content_analytics_weekly": "eager",
+    "content_analytics_monthly": "eager",
+    "template_performance": "eager over the days present",
 }
 
 # (asset, check) -> blocking
@@ -109,6 +122,11 @@ CHECKS = {
     ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
     ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
     ("template_performance", "reconciles_with_generated_assets"): True,
+    # how late each analytics asset may be (assets/analytics/freshness.py): a warning
+    **{
+        (name, "freshness_check"): False
+        for name in (*DAILY_PARTITIONED, "template_performance")
+    },
 }
 
 WORKSPACE_QUERY = """
@@ -161,6 +179,7 @@ query AssetGraph {
     }
     isMaterializable
     isPartitioned
+    automationCondition { label expandedLabel }
     partitionDefinition { type fmt description }
     dependencyKeys { path }
     assetChecksOrError {
@@ -264,6 +283,20 @@ def test_the_analytics_assets_are_daily_partitioned(
         assert partitions["description"].startswith("Daily"), (key, partitions)
     partitioned_elsewhere = [k for k in sorted(UNPARTITIONED) if asset_nodes[k]["isPartitioned"]]
     assert not partitioned_elsewhere
+
+
+def test_the_analytics_models_show_their_automation_conditions(
+    asset_nodes: dict[str, dict[str, Any]],
+) -> None:
+    shown = {
+        key: node["automationCondition"]["label"]
+        for key, node in asset_nodes.items()
+        if node["automationCondition"]
+    }
+    assert shown == AUTOMATION
+    # the UI spells each condition out, part by part
+    for key in AUTOMATION:
+        assert len(asset_nodes[key]["automationCondition"]["expandedLabel"]) > 1, key
 
 
 def test_the_jobs(location: dict[str, Any]) -> None:

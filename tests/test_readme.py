@@ -55,6 +55,7 @@ def test_a_readme_block_runs_as_written(demo_runs, make_database, tmp_path, body
         COLUMNS="200",
         # what a reader has in their shell by the time a block uses it
         FREEPIK_KEY="fpk-a-key-of-your-own",
+        WEBHOOK_URL="https://hooks.example.com/services/T000/B000/a-token-of-your-own",
         SOCIALPIPE_SECRET_KEY=Fernet.generate_key().decode(),
     )
     result = subprocess.run(

@@ -22,9 +22,12 @@ from dagster import (
     AssetsDefinition,
     AssetSelection,
     AssetSpec,
+    AutomationCondition,
+    AutomationConditionSensorDefinition,
     BackfillPolicy,
     BetaWarning,
     DailyPartitionsDefinition,
+    DefaultSensorStatus,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -37,7 +40,9 @@ from dagster import (
 
 from assets.analytics import checks
 from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
+from assets.analytics.freshness import freshness_checks, freshness_sensor
 from assets.analytics.ingest import IngestResult, ingest_metrics
+from assets.analytics.lineage import column_sources
 from assets.analytics.maintenance import event_partitions_maintenance, event_partitions_schedule
 from assets.analytics.models import (
     MODELS_DIR,
@@ -57,6 +62,7 @@ from assets.analytics.partitions import (
 )
 from assets.analytics.reports import markdown_table, records_table
 from assets.analytics.runner import ModelRun, run_model
+from assets.catalog import catalog_schema, frame_table, table_metadata
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 
@@ -101,7 +107,7 @@ def _model_metadata(run: ModelRun) -> dict:
         "rows_deleted": run.rows_deleted,
         "rows_unchanged": run.rows_unchanged,
         "seconds": round(run.seconds, 3),
-        "preview": MetadataValue.md(markdown_table(run.preview)),
+        "preview": frame_table(run.preview),
     }
     if run.window is not None:
         metadata["window"] = str(run.window)
@@ -122,6 +128,29 @@ def _partition_mapping(model: Model, dep: Dependency, partitioned: set[str]):
         return None
     # partition D reads the upstream partitions D-(n-1) .. D
     return TimeWindowPartitionMapping(start_offset=1 - model.lookback_days, end_offset=0)
+
+
+EAGER_OVER_PRESENT_DAYS = "eager over the days present"
+
+
+def _automation(model: Model, deps: list[Dependency], partitioned: set[str]):
+    """Eager for a model that reads another daily analytics asset (the rollups and
+    template performance of content_analytics): when yesterday's daily rows change, by
+    the schedule's run or a late-data recompute, the model follows without a schedule
+    of its own. A run that updates both (the schedule's) leaves nothing to follow.
+    Models of the content tables stay with the 01:00 UTC schedule: their parents change
+    all day, and eager would recompute them after every generation run."""
+    if not any(d.asset in partitioned for d in deps):
+        return None
+    if model.partitioned:
+        return AutomationCondition.eager()
+    # an all-time model reads every day since ANALYTICS_START_DATE: plain eager would
+    # wait for days that were never materialized (before the data began) for ever
+    return (
+        AutomationCondition.eager()
+        .without(~AutomationCondition.any_deps_missing())
+        .with_label(EAGER_OVER_PRESENT_DAYS)
+    )
 
 
 def model_asset(
@@ -146,6 +175,7 @@ def model_asset(
         ],
         partitions_def=partitions_def if model.partitioned else None,
         backfill_policy=BackfillPolicy.single_run() if model.partitioned else None,
+        automation_condition=_automation(model, deps, partitioned),
         code_version=model.code_version,
         metadata={
             "model": MetadataValue.path(display_path(model.sql_path)),
@@ -157,13 +187,19 @@ def model_asset(
     )
     def _asset(context: AssetExecutionContext, database: DatabaseResource) -> MaterializeResult:
         window = as_window(context.partition_time_window) if model.partitioned else None
-        run = run_model(database.get_engine(), model, window)
+        engine = database.get_engine()
+        run = run_model(engine, model, window)
         context.log.info(
             f"{model.name}{f' {window}' if window else ''}: {run.rows_now} row(s): "
             f"{run.rows_inserted} inserted, {run.rows_updated} updated, "
             f"{run.rows_deleted} deleted, {run.rows_unchanged} unchanged"
         )
-        return MaterializeResult(metadata=_model_metadata(run))
+        lineage = column_sources(model, catalog_schema(engine, sorted(model.reads)))
+        owners = {dep.table: dep.asset for dep in deps}
+        catalog = table_metadata(
+            engine, model.target_table, lineage, owners, model.scope, model.column_docs
+        )
+        return MaterializeResult(metadata={**_model_metadata(run), **catalog})
 
     return _asset
 
@@ -182,7 +218,7 @@ def _ingest_metadata(result: IngestResult) -> dict:
         "rows_superseded": result.superseded,
         "rows_now": result.rows_in_window,
         "seconds": round(result.seconds, 3),
-        "preview": MetadataValue.md(markdown_table(result.preview)),
+        "preview": frame_table(result.preview),
     }
     if result.malformed:
         metadata["malformed"] = MetadataValue.md(
@@ -222,7 +258,10 @@ def content_analytics_asset(partitions_def: DailyPartitionsDefinition) -> Assets
             )
         if len(result.unmatched):
             context.log.warning(f"{len(result.unmatched)} metrics row(s) match no image")
-        return MaterializeResult(metadata=_ingest_metadata(result))
+        catalog = table_metadata(
+            database.get_engine(), "content_analytics", scope={"measurement_period": "daily"}
+        )
+        return MaterializeResult(metadata={**_ingest_metadata(result), **catalog})
 
     return content_analytics
 
@@ -279,10 +318,16 @@ def build_analytics(
 
 
 ANALYTICS = build_analytics()
+_partitioned = [a.key for a in ANALYTICS.assets if getattr(a, "partitions_def", None)]
+FRESHNESS_CHECKS = freshness_checks(
+    _partitioned, [k for k in ANALYTICS.materializable_keys if k not in _partitioned]
+)
 
 analytics_daily = define_asset_job(
     JOB_NAME,
-    selection=AssetSelection.assets(*ANALYTICS.materializable_keys),
+    # the freshness checks are the sensor's: a backfill of old days would fail them
+    selection=AssetSelection.assets(*ANALYTICS.materializable_keys).without_checks()
+    | AssetSelection.checks(*ANALYTICS.checks),
     description="The daily analytics for a day, or a range of days in one run (backfills): "
     "platform metrics, usage summaries, brand compliance, weekly rollups, template "
     "performance, with their checks.",
@@ -308,6 +353,22 @@ def analytics_daily_schedule(context: ScheduleEvaluationContext) -> RunRequest:
 
 analytics_assets = ANALYTICS.assets
 analytics_checks = ANALYTICS.checks
+analytics_freshness_checks = FRESHNESS_CHECKS
+AUTOMATED = [
+    a.key
+    for a in ANALYTICS.assets
+    if isinstance(a, AssetsDefinition) and a.automation_conditions_by_key.get(a.key)
+]
+# evaluates the models' automation conditions; STOPPED like everything that launches runs
+analytics_automation_sensor = AutomationConditionSensorDefinition(
+    "analytics_automation_sensor",
+    target=AssetSelection.assets(*AUTOMATED),
+    default_status=DefaultSensorStatus.STOPPED,
+    minimum_interval_seconds=60,
+    description="Materializes the analytics models declared eager (the weekly and monthly "
+    "rollups, template performance) when the daily rows they read change.",
+)
+analytics_sensors = [freshness_sensor(FRESHNESS_CHECKS), analytics_automation_sensor]
 analytics_jobs = [analytics_daily, event_partitions_maintenance]
 analytics_schedules = [analytics_daily_schedule, event_partitions_schedule]
 # `database` (DatabaseResource) is shared with the other stages

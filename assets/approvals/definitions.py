@@ -24,6 +24,7 @@ from pydantic import Field
 
 from assets.approvals.escalation import Escalated, escalate_overdue
 from assets.approvals.routing import Routed, route_requests, workflow_problems
+from assets.catalog import table_metadata
 from resources.database import DatabaseResource
 
 APPROVALS_GROUP = "approvals"
@@ -88,7 +89,7 @@ def content_approvals(
                 + [f"| {org} | {_cell(problem)} |" for org, problem in problems]
             )
         )
-    return MaterializeResult(metadata=metadata)
+    return MaterializeResult(metadata={**metadata, **table_metadata(engine, "content_approvals")})
 
 
 content_approval_routing = define_asset_job(

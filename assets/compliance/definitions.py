@@ -15,6 +15,7 @@ from dagster import (
 )
 from pydantic import Field
 
+from assets.catalog import table_metadata
 from assets.compliance.process import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.compliance.report import summarise
 from assets.generation.definitions import generated_assets
@@ -63,7 +64,9 @@ def asset_compliance(
         for key, value in summary.items()
         if value is not None
     }
-    return MaterializeResult(metadata=metadata)
+    # the verdicts are columns of generated_assets
+    catalog = table_metadata(database.get_engine(), "generated_assets")
+    return MaterializeResult(metadata={**metadata, **catalog})
 
 
 @asset_check(

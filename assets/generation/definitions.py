@@ -34,6 +34,7 @@ from dagster import (
 from pydantic import Field
 
 from assets.analytics.reports import records_table
+from assets.catalog import table_metadata
 from assets.generation import kit_audit
 from assets.generation.claims import stamp_claims
 from assets.generation.contact_sheet import contact_sheet
@@ -49,13 +50,14 @@ KIT_GROUP = "brand_kits"
 GENERATION_GROUP = "generation"
 
 
-def _audit_result(findings: list[kit_audit.Finding]) -> MaterializeResult:
+def _audit_result(findings: list[kit_audit.Finding], catalog: dict) -> MaterializeResult:
     invalid = [f for f in findings if not f.valid]
     return MaterializeResult(
         metadata={
             "valid": len(findings) - len(invalid),
             "invalid": len(invalid),
             "invalid_details": MetadataValue.md(kit_audit.findings_markdown(findings)),
+            **catalog,
         }
     )
 
@@ -80,21 +82,24 @@ def brand_profiles(
     An invalid kit is listed with its reason; it fails only the requests that use it.
     """
     with database.get_engine().connect() as conn:
-        return _audit_result(kit_audit.audit_brand_profiles(conn, image_store.get_store().read))
+        findings = kit_audit.audit_brand_profiles(conn, image_store.get_store().read)
+    return _audit_result(findings, table_metadata(database.get_engine(), "brand_profiles"))
 
 
 @asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
 def brand_assets(database: DatabaseResource, image_store: ImageStoreResource) -> MaterializeResult:
     """Brand asset files (logos, icons, patterns): each must exist in the store and decode."""
     with database.get_engine().connect() as conn:
-        return _audit_result(kit_audit.audit_brand_assets(conn, image_store.get_store().read))
+        findings = kit_audit.audit_brand_assets(conn, image_store.get_store().read)
+    return _audit_result(findings, table_metadata(database.get_engine(), "brand_assets"))
 
 
 @asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
 def content_templates(database: DatabaseResource) -> MaterializeResult:
     """Templates, validated: canvas and zones inside it, story text outside the UI overlays."""
     with database.get_engine().connect() as conn:
-        return _audit_result(kit_audit.audit_templates(conn))
+        findings = kit_audit.audit_templates(conn)
+    return _audit_result(findings, table_metadata(database.get_engine(), "content_templates"))
 
 
 @asset(group_name=GENERATION_GROUP, kinds={"postgres"})
@@ -114,6 +119,7 @@ def content_requests(database: DatabaseResource) -> MaterializeResult:
             "requests": sum(counts.values()),
             "submitted": counts.get("submitted", 0),
             "by_status": MetadataValue.md(table),
+            **table_metadata(database.get_engine(), "content_requests"),
         }
     )
 
@@ -194,11 +200,18 @@ def generate_request(
 
 @op
 def generation_summary(
-    context: OpExecutionContext, outcomes: list[RequestOutcome], image_store: ImageStoreResource
+    context: OpExecutionContext,
+    outcomes: list[RequestOutcome],
+    database: DatabaseResource,
+    image_store: ImageStoreResource,
 ) -> Output[None]:
-    """What the run did, request by request, as the asset's metadata."""
+    """What the run did, request by request, as the asset's metadata (with the table's
+    catalog metadata: columns, row count)."""
     store = image_store.get_store()
-    return Output(None, metadata=_generation_metadata(context.run.run_id, outcomes, store))
+    metadata = _generation_metadata(context.run.run_id, outcomes, store)
+    return Output(
+        None, metadata={**metadata, **table_metadata(database.get_engine(), "generated_assets")}
+    )
 
 
 @config_mapping

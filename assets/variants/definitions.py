@@ -16,6 +16,7 @@ from dagster import (
 )
 from pydantic import Field
 
+from assets.catalog import table_metadata
 from assets.generation.contact_sheet import contact_sheet
 from assets.variants import checks
 from assets.variants.batch import RunSummary, run_variants
@@ -85,7 +86,9 @@ def asset_variants(
     for outcome in summary.outcomes:
         if outcome.status == "failed":
             context.log.warning(f"asset {outcome.asset_id}: {outcome.reason}")
-    return MaterializeResult(metadata=_metadata(context.run.run_id, summary, store))
+    metadata = _metadata(context.run.run_id, summary, store)
+    catalog = table_metadata(database.get_engine(), "asset_variants")
+    return MaterializeResult(metadata={**metadata, **catalog})
 
 
 def _metadata(run_id: str, summary: RunSummary, store: FileStore) -> dict:

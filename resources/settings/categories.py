@@ -27,6 +27,7 @@ from resources.settings.errors import InvalidSettingError
 from resources.settings.values import coerce
 
 PRICING, BUDGETS, SECRETS = "pricing", "budgets", "secrets"
+ALERTS, WEBHOOK_URL = "alerts", "webhook_url"
 EXCHANGE_RATES = "exchange_rates"
 _RATE_KEY = re.compile(r"^[A-Z]{3}\.[A-Z]{3}$")  # "<FROM>.<TO>", e.g. EUR.USD
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # system_settings.category is varchar(64)
@@ -178,12 +179,22 @@ def _secret(key: str, value: object) -> object:
     return value.strip()
 
 
+def _alert(key: str, value: object) -> object:
+    if key != WEBHOOK_URL:
+        raise InvalidSettingError(f"{ALERTS}/{key}: unknown setting; known keys: {WEBHOOK_URL}")
+    # the URL carries its token: the message never repeats it
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value.strip()):
+        raise InvalidSettingError(f"{ALERTS}/{key}: must be an http:// or https:// URL")
+    return value.strip()
+
+
 RULES: dict[str, CategoryRules] = {
     PRICING: CategoryRules("json", _pricing, keys="<provider>.<model>"),
     BUDGETS: CategoryRules("json", _budget, keys=", ".join(sorted(BUDGET_KEYS))),
     PLACEMENTS: CategoryRules("json", _placement, keys="<platform>.<placement>"),
     EXCHANGE_RATES: CategoryRules("json", _exchange_rate, keys="<FROM>.<TO>, e.g. EUR.USD"),
     SECRETS: CategoryRules("string", _secret, encrypted=True, keys="e.g. freepik.api_key"),
+    ALERTS: CategoryRules("string", _alert, encrypted=True, keys=WEBHOOK_URL),
 }
 
 
