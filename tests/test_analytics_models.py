@@ -37,6 +37,7 @@ MODEL_NAMES = {
     "content_analytics_weekly",
     "content_analytics_monthly",
     "template_performance",
+    "compliance_engagement",
 }
 
 
@@ -120,7 +121,7 @@ def test_a_model_reading_another_models_table_depends_on_that_model(models_dir: 
 def test_schema_tables_come_from_the_migrations() -> None:
     tables = schema_tables()
     assert {"api_usage", "daily_usage_summaries", "content_analytics", "users"} <= tables
-    assert len(tables) == 18
+    assert len(tables) == 19
 
 
 def test_a_syntax_error_names_the_file_and_line(models_dir: Path) -> None:
@@ -226,8 +227,9 @@ def test_checks_that_guard_downstream_tables_are_blocking() -> None:
         ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
         ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
         ("template_performance", "reconciles_with_generated_assets"): True,
+        ("compliance_engagement", "reconciles_with_content_analytics"): True,
     }
-    assert len(blocking) == 12
+    assert len(blocking) == 14
 
 
 def _scheduled_range(tick: datetime) -> tuple[str, str]:

@@ -68,7 +68,7 @@ def test_empty_database_migrates_to_head_and_again_is_a_no_op(fresh_url: str):
     assert current_revision(fresh_url) == head_revision()
     first = snapshot(fresh_url)
     tables = {name for name, _ in first["relation"] if name.startswith("r ")}
-    assert len(tables) == 18 + 1  # the design's tables and alembic_version
+    assert len(tables) == 19 + 1  # the design's tables, compliance_engagement, alembic_version
     isolation = {name for name, _ in first["policy"] if name.endswith(".tenant_isolation")}
     assert isolation == {f"{table}.tenant_isolation" for table in ORG_SCOPED}
     # 0010: users' two policies and the admins-only restrictions on memberships

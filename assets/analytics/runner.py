@@ -42,7 +42,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import ColumnElement, TableClause
 
-from assets.analytics.models import Model
+from assets.analytics.models import Model, python_step_function
 
 # One round trip before the writes: timestamps are converted in UTC (the models say `at
 # time zone 'UTC'`; this guards any that do not); a short window turns JIT compilation
@@ -128,6 +128,7 @@ class ModelRun:
     rows_now: int  # the rows the model owns in the window after the run
     preview: pd.DataFrame
     seconds: float
+    step_metadata: dict | None = None  # what the model's python_step reported
 
     @property
     def rows_written(self) -> int:
@@ -182,6 +183,11 @@ def run_model(
         else:
             inserted, updated, deleted = 0, _update(conn, model, target), 0
             now = conn.execute(select(func.count()).select_from(target)).scalar_one()
+        step_metadata = (
+            python_step_function(model.python_step)(conn, model, window)
+            if model.python_step
+            else None
+        )
         preview = preview_frame(conn, model, window, preview_rows)
     return ModelRun(
         model=model.name,
@@ -193,6 +199,7 @@ def run_model(
         rows_now=int(now),
         preview=preview,
         seconds=time.perf_counter() - started,
+        step_metadata=step_metadata,
     )
 
 
