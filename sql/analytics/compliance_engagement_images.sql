@@ -1,6 +1,6 @@
 -- The images behind compliance_engagement's rows of a window, one row per scored image,
 -- platform and complete ISO week: what the bootstrap resamples
--- (assets/analytics/compliance_intervals.py). The band and the failed rules are those
+-- (assets/analytics/compliance_intervals.py), and the gallery pools over every week. The band and the failed rules are those
 -- the model groups by; the interval step checks that the counts agree.
 with weekly as (
     select
@@ -8,7 +8,8 @@ with weekly as (
         m.platform,
         date_trunc('week', m.performance_date)::date as week_start,
         sum(m.impressions) as impressions,
-        sum(m.likes + m.shares + m.comments + m.saves) as interactions
+        sum(m.likes + m.shares + m.comments + m.saves) as interactions,
+        sum(m.clicks) as clicks
     from content_analytics as m
     where m.measurement_period = 'daily'
       and m.performance_date >= :first_day
@@ -33,6 +34,7 @@ rule_lists as (
 )
 
 select
+    a.id::text as generated_asset_id,
     a.organization_id::text as organization_id,
     w.platform,
     w.week_start,
@@ -51,7 +53,8 @@ select
         '{}'
     ) as failed_rules,
     w.impressions,
-    w.interactions
+    w.interactions,
+    w.clicks
 from weekly as w
 inner join generated_assets as a on a.id = w.generated_asset_id
 left join rule_lists as l on l.id = a.id
