@@ -49,6 +49,7 @@ figure{margin:0}figcaption{font-size:.8rem;color:var(--muted);margin-top:.25rem}
 width:auto;height:auto}.variant .missing{height:120px}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.6rem 0}
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
+svg.chart{display:block;margin:.4rem 0}.too-few{font-style:italic}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--soft);padding:.6rem .8rem;
 border-radius:6px;margin:.3rem 0}
 """
