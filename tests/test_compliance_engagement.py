@@ -14,9 +14,11 @@ import pytest
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine, text
 
+from assets.analytics.compliance_intervals import estimate_groups, read_image_weeks, read_minimum
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import Window, run_model
+from assets.gallery.compliance_load import pooled_history
 from tests.factories import make_brand, make_org, make_request, make_user
 
 # two ISO weeks long past: complete on any day the suite runs
@@ -245,3 +247,31 @@ def test_the_reconciliation_catches_a_changed_rate(engine: Engine, world: World)
     assert not result.success
     assert {d.column for d in result.differences} == {"engagement_rate"}
     run_model(engine, MODEL, WINDOW)
+
+
+def test_the_gallerys_pooled_view_of_one_week_equals_the_stored_week(
+    engine: Engine, world: World
+) -> None:
+    """The page pools every week in Python with the model's definitions: over a single
+    week it must give the model's rows (counts, rates, too few or not)."""
+    run_model(engine, MODEL, WINDOW)
+    week = WEEKS[0]
+    with engine.connect() as conn:
+        minimum = read_minimum(conn)
+        rows = [
+            r
+            for r in read_image_weeks(conn, week, week + timedelta(days=7))
+            if r["organization_id"] == str(world.org)
+        ]
+    ((images, _),) = pooled_history(rows).values()
+    stored = {k[1:]: r for k, r in stored_rows(engine, world.org).items() if k[0] == week}
+    estimates = estimate_groups(images, minimum, "test")
+    assert {(e.grouping, e.group_name) for e in estimates} == set(stored)
+    six = Decimal("0.000001")
+    for estimate in estimates:
+        row = stored[(estimate.grouping, estimate.group_name)]
+        assert estimate.images == row["images"]
+        assert estimate.impressions == row["impressions"]
+        rate = Decimal(estimate.engagement_rate).quantize(six, rounding=ROUND_HALF_UP)
+        assert rate == row["engagement_rate"]
+        assert estimate.too_few == (row["evidence"] == "too_few")
