@@ -64,7 +64,7 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
     for request in (r for r in requests if r.has_history):
         for platform in request.platforms:
             placement = primary_placement(platform)
-            asset_id = demo_id("generated-asset", request.id, platform, "primary")
+            asset_id = history_asset_id(request, platform)
             key = f"{organization_id(request.organization)}/generated/{request.id}/{platform}.jpg"
             idea = request.idea
             image = store_image(
@@ -78,13 +78,22 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
                 quality=88,
                 optimize=True,
             )
-            rng = rng_for(f"asset/{asset_id}")
             # requests finished in the first half of the window used Freepik (see api_usage)
             used_freepik = usage_model.used_freepik(anchor, request.completed_at.date())
             provider = "freepik" if used_freepik else "local"
-            score = round(float(min(99.5, max(60.0, rng.normal(88, 6)))), 2)
+            score = demo_score(asset_id)
             assets.append(DemoAsset(asset_id, request, platform, placement, image, provider, score))
     return assets
+
+
+def history_asset_id(request: DemoRequest, platform: str) -> UUID:
+    return demo_id("generated-asset", request.id, platform, "primary")
+
+
+def demo_score(asset_id: UUID) -> float:
+    """The compliance score of a history image (60 to 99.5, mostly around 88)."""
+    rng = rng_for(f"asset/{asset_id}")
+    return round(float(min(99.5, max(60.0, rng.normal(88, 6)))), 2)
 
 
 def _compliance_details(asset: DemoAsset) -> dict:
