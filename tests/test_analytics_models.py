@@ -311,3 +311,21 @@ def test_models_reading_generated_assets_run_after_compliance_has_scored_them() 
     }
     # the table's rows come from generation, the scores the model counts from compliance
     assert {"generated_assets", "asset_compliance"} <= parents
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ("assets.analytics.compliance_intervals", "must be 'package.module:function'"),
+        ("assets.analytics.no_such_module:store", "cannot be imported"),
+        ("assets.analytics.compliance_intervals:no_such_function", "cannot be imported"),
+    ],
+)
+def test_a_python_step_that_cannot_be_called_names_the_file(
+    models_dir: Path, step: str, expected: str
+) -> None:
+    path = models_dir / "compliance_engagement.yml"
+    text = path.read_text()
+    path.write_text(text.replace("assets.analytics.compliance_intervals:store_intervals", step))
+    message = _error(models_dir)
+    assert "compliance_engagement.yml" in message and expected in message

@@ -19,6 +19,8 @@ from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import Window, run_model
 from assets.gallery.compliance_load import pooled_history
+from resources.settings.categories import normalize
+from resources.settings.errors import InvalidSettingError
 from tests.factories import make_brand, make_org, make_request, make_user
 
 # two ISO weeks long past: complete on any day the suite runs
@@ -275,3 +277,23 @@ def test_the_gallerys_pooled_view_of_one_week_equals_the_stored_week(
         rate = Decimal(estimate.engagement_rate).quantize(six, rounding=ROUND_HALF_UP)
         assert rate == row["engagement_rate"]
         assert estimate.too_few == (row["evidence"] == "too_few")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ({"images": "many", "impressions": 5000}, "images"),
+        ({"images": 0, "impressions": 5000}, "images"),
+        ({"images": 20}, "impressions"),
+        ({"images": 20, "impressions": 5000, "clicks": 3}, "clicks"),
+    ],
+)
+def test_a_bad_minimum_is_refused_before_it_is_stored(value: dict, reason: str) -> None:
+    with pytest.raises(
+        InvalidSettingError, match=f"analytics/compliance_engagement.minimum: .*{reason}"
+    ):
+        normalize(*SETTING, value, "json")
+    assert normalize(*SETTING, {"images": 5, "impressions": 0}, "json") == {
+        "images": 5,
+        "impressions": 0,
+    }
