@@ -280,7 +280,6 @@ def test_a_lenient_brands_failures_count_as_failed(analytics_world, backfilled) 
             for rule in details["rules"]
         ],
     }
-
     def row() -> dict:
         return (
             analytics_world.frame(

@@ -33,7 +33,9 @@ def _approval_ids(world) -> list[str]:
         return [str(i) for i in conn.execute(text("select id from content_approvals")).scalars()]
 
 
-@pytest.mark.parametrize("command", [("approvals", "list"), ("jobs", "list"), ("settings", "list")])
+@pytest.mark.parametrize(
+    "command", [("approvals", "list"), ("jobs", "list"), ("settings", "list")]
+)
 def test_every_list_command_prints_one_json_array_of_objects(demo_world, command) -> None:
     rows = json.loads(_cli(demo_world, *command, "--json").stdout)
     assert isinstance(rows, list) and rows, command

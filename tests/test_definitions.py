@@ -77,6 +77,7 @@ def test_the_readme_launchpad_config_is_what_the_generation_job_accepts() -> Non
     validate_run_config(defs.resolve_job_def(GENERATION_JOB_NAME), config)
 
 
+
 def test_the_command_lines_content_jobs_are_the_code_locations() -> None:
     """The CLI runs content jobs from pipeline_defs.content (no analytics loaded): the
     same steps, dependencies, resources and op config as the code location's jobs."""
