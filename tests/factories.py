@@ -268,7 +268,7 @@ def make_compliance_engagement(conn: Connection, org_id: uuid.UUID, **over: Any)
             "organization_id": org_id,
             "platform": "instagram",
             "week_start": date(2024, 2, 26),
-            "grouping": "band",
+            "group_kind": "band",
             "group_name": ">=90",
             "images": 1,
             "impressions": 10,

@@ -132,12 +132,12 @@ def expected_rows(world: World, min_images: int = 20, min_impressions: int = 500
             groups.setdefault(("band", band), []).append((shown, engaged, clicks))
             for rule in image.failed:
                 groups.setdefault(("failed_rule", rule), []).append((shown, engaged, clicks))
-        for (grouping, name), members in groups.items():
+        for (group_kind, name), members in groups.items():
             shown, engaged, clicks = (sum(m[i] for m in members) for i in range(3))
             rate, ctr = _rate(engaged, shown), _rate(clicks, shown)
             base_rate, base_ctr = _rate(baseline[1], baseline[0]), _rate(baseline[2], baseline[0])
             enough = len(members) >= min_images and shown >= min_impressions
-            rows[(week, grouping, name)] = {
+            rows[(week, group_kind, name)] = {
                 "images": len(members),
                 "impressions": shown,
                 "interactions": engaged,
@@ -160,7 +160,7 @@ def stored_rows(engine: Engine, org: UUID) -> dict:
         result = conn.execute(
             text("select * from compliance_engagement where organization_id = :org"), {"org": org}
         ).mappings()
-        return {(r["week_start"], r["grouping"], r["group_name"]): dict(r) for r in result}
+        return {(r["week_start"], r["group_kind"], r["group_name"]): dict(r) for r in result}
 
 
 def _set_minimum(engine: Engine, value: dict | None) -> None:
@@ -268,10 +268,10 @@ def test_the_gallerys_pooled_view_of_one_week_equals_the_stored_week(
     ((images, _),) = pooled_history(rows).values()
     stored = {k[1:]: r for k, r in stored_rows(engine, world.org).items() if k[0] == week}
     estimates = estimate_groups(images, minimum, "test")
-    assert {(e.grouping, e.group_name) for e in estimates} == set(stored)
+    assert {(e.group_kind, e.group_name) for e in estimates} == set(stored)
     six = Decimal("0.000001")
     for estimate in estimates:
-        row = stored[(estimate.grouping, estimate.group_name)]
+        row = stored[(estimate.group_kind, estimate.group_name)]
         assert estimate.images == row["images"]
         assert estimate.impressions == row["impressions"]
         rate = Decimal(estimate.engagement_rate).quantize(six, rounding=ROUND_HALF_UP)

@@ -22,8 +22,8 @@ from assets.gallery.compliance_page import render_compliance_page
 GREEN = (0x1A, 0x7F, 0x37)
 
 
-def group(grouping: str, name: str, images: int, interval: Interval | None) -> GroupEstimate:
-    return GroupEstimate(grouping, name, images, images * 1000, 0.0523, 0.0101, 0.0480, interval)
+def group(group_kind: str, name: str, images: int, interval: Interval | None) -> GroupEstimate:
+    return GroupEstimate(group_kind, name, images, images * 1000, 0.0523, 0.0101, 0.0480, interval)
 
 
 def sample_page() -> CompliancePage:

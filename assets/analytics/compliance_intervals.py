@@ -39,8 +39,8 @@ class ImageWeek:
     interactions: int
     clicks: int = 0
 
-    def belongs_to(self, grouping: str, group_name: str) -> bool:
-        if grouping == "band":
+    def belongs_to(self, group_kind: str, group_name: str) -> bool:
+        if group_kind == "band":
             return self.band == group_name
         return group_name in self.failed_rules
 
@@ -56,7 +56,7 @@ class Minimum:
 
 @dataclass(frozen=True)
 class GroupEstimate:
-    grouping: str
+    group_kind: str
     group_name: str
     images: int
     impressions: int
@@ -82,10 +82,10 @@ def row_seed(*key: object) -> int:
 
 
 def _interval(
-    cell: Sequence[ImageWeek], grouping: str, group_name: str, seed: int, resamples: int
+    cell: Sequence[ImageWeek], group_kind: str, group_name: str, seed: int, resamples: int
 ) -> tuple[int, Interval]:
-    group = [image for image in cell if image.belongs_to(grouping, group_name)]
-    rest = [image for image in cell if not image.belongs_to(grouping, group_name)]
+    group = [image for image in cell if image.belongs_to(group_kind, group_name)]
+    rest = [image for image in cell if not image.belongs_to(group_kind, group_name)]
     interval = difference_interval(
         ([i.impressions for i in group], [i.interactions for i in group]),
         ([i.impressions for i in rest], [i.interactions for i in rest]),
@@ -104,16 +104,16 @@ def estimate_groups(
     names += [("failed_rule", rule) for rule in sorted({r for i in cell for r in i.failed_rules})]
     baseline = pooled_rate([i.impressions for i in cell], [i.interactions for i in cell])
     estimates = []
-    for grouping, name in names:
-        group = [image for image in cell if image.belongs_to(grouping, name)]
+    for group_kind, name in names:
+        group = [image for image in cell if image.belongs_to(group_kind, name)]
         shown = sum(i.impressions for i in group)
         interval = None
         if minimum.enough(len(group), shown):
-            seed = row_seed(*seed_key, grouping, name)
-            interval = _interval(cell, grouping, name, seed, resamples)[1]
+            seed = row_seed(*seed_key, group_kind, name)
+            interval = _interval(cell, group_kind, name, seed, resamples)[1]
         estimates.append(
             GroupEstimate(
-                grouping,
+                group_kind,
                 name,
                 len(group),
                 shown,
@@ -162,7 +162,7 @@ def store_intervals(
     for row in rows:
         cell = images[(row["organization_id"], row["platform"], row["week_start"])]
         seed = row_seed(*(row[name] for name in model.unique_key))
-        count, interval = _interval(cell, row["grouping"], row["group_name"], seed, resamples)
+        count, interval = _interval(cell, row["group_kind"], row["group_name"], seed, resamples)
         if count != row["images"]:
             raise RuntimeError(
                 f"compliance_engagement {dict(row)}: the model counts {row['images']} images, "

@@ -28,7 +28,7 @@ def _top(bands: Sequence[GroupEstimate], baseline: float) -> float:
 def band_chart(groups: Sequence[GroupEstimate], title: str) -> Markup:
     """Bands on x, pooled rate on y: a point with its interval where there is an
     estimate, the words "too few" (never a point) where there is not."""
-    bands = {g.group_name: g for g in groups if g.grouping == "band"}
+    bands = {g.group_name: g for g in groups if g.group_kind == "band"}
     baseline = next((g.baseline_engagement_rate for g in groups), None) or 0.0
     top = _top(list(bands.values()), baseline)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

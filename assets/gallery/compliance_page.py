@@ -61,7 +61,7 @@ def _group_row(group: GroupEstimate) -> Markup:
         el("td", difference, class_="num"),
         el("td", interval, class_="num"),
         el("td", _verdict(group)),
-        data_grouping=group.grouping,
+        data_group_kind=group.group_kind,
         data_evidence="too_few" if group.interval is None else "estimated",
     )
 
@@ -85,8 +85,8 @@ def _table(groups: list[GroupEstimate], label: str) -> Markup:
 
 
 def _platform(view: PlatformView) -> Markup:
-    bands = [g for g in view.groups if g.grouping == "band"]
-    rules = [g for g in view.groups if g.grouping == "failed_rule"]
+    bands = [g for g in view.groups if g.group_kind == "band"]
+    rules = [g for g in view.groups if g.group_kind == "failed_rule"]
     title = f"{view.organization} · {view.platform}: engagement by compliance band"
     return el(
         "section",

@@ -4,11 +4,11 @@ select
     organization_id::text as organization_id,
     platform,
     week_start,
-    grouping,
+    group_kind,
     group_name,
     images
 from compliance_engagement
 where evidence = 'estimated'
   and week_start >= :first_day
   and week_start < :end_day
-order by organization_id, platform, week_start, grouping, group_name
+order by organization_id, platform, week_start, group_kind, group_name

@@ -40,7 +40,7 @@ image_weeks as (
 memberships as (
     select
         i.*,
-        'band' as grouping,
+        'band' as group_kind,
         case
             when i.compliance_score >= 90 then '>=90'
             when i.compliance_score >= 70 then '70-90'
@@ -50,7 +50,7 @@ memberships as (
     union all
     select
         i.*,
-        'failed_rule' as grouping,
+        'failed_rule' as group_kind,
         failed.rule_name
     from image_weeks as i
     cross join lateral (
@@ -69,7 +69,7 @@ groups as (
         organization_id,
         platform,
         week_start,
-        grouping,
+        group_kind,
         group_name,
         count(*) as images,
         sum(impressions) as impressions,
@@ -121,7 +121,7 @@ select
     organization_id,
     platform,
     week_start,
-    grouping,
+    group_kind,
     group_name,
     images,
     impressions,

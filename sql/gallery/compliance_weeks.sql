@@ -8,7 +8,7 @@ with shown as (
         dense_rank() over (order by c.week_start desc) as recent
     from compliance_engagement as c
     inner join organizations as o on o.id = c.organization_id
-    where c.grouping = 'band'
+    where c.group_kind = 'band'
       and (cast(:organizations as text[]) is null or o.slug = any(cast(:organizations as text[])))
 )
 

@@ -10,7 +10,7 @@ create table compliance_engagement (
   organization_id uuid not null references organizations (id) on delete cascade,
   platform varchar(50) not null,
   week_start date not null check (extract(isodow from week_start) = 1),
-  grouping varchar(20) not null check (grouping in ('band', 'failed_rule')),
+  group_kind varchar(20) not null check (group_kind in ('band', 'failed_rule')),
   group_name varchar(100) not null,
   images integer not null check (images > 0),
   impressions bigint not null check (impressions >= 0),
@@ -31,7 +31,7 @@ create table compliance_engagement (
   difference_high numeric(8, 6),
   resamples integer check (resamples > 0),
   created_at timestamptz not null default now(),
-  unique (organization_id, platform, week_start, grouping, group_name),
+  unique (organization_id, platform, week_start, group_kind, group_name),
   -- "too few" is never a number: no difference and no interval
   constraint compliance_engagement_too_few_check check (
     evidence <> 'too_few' or (
