@@ -212,11 +212,22 @@ def test_intervals_sit_beside_estimates_and_too_few_is_never_a_number(
             assert row["engagement_rate_difference"] <= row["difference_high"] + margin
 
 
-def test_a_rerun_writes_the_same_intervals(engine: Engine, world: World) -> None:
+def _versions(engine: Engine, org: UUID) -> dict:
+    with engine.connect() as conn:
+        query = "select id, xmin::text from compliance_engagement where organization_id = :org"
+        return dict(conn.execute(text(query), {"org": org}).tuples().all())
+
+
+def test_a_rerun_writes_the_same_intervals_and_rewrites_no_row(
+    engine: Engine, world: World
+) -> None:
     run_model(engine, MODEL, WINDOW)
-    first = stored_rows(engine, world.org)
-    run_model(engine, MODEL, WINDOW)
+    first, versions = stored_rows(engine, world.org), _versions(engine, world.org)
+    again = run_model(engine, MODEL, WINDOW)
     assert stored_rows(engine, world.org) == first
+    # not even the intervals: the estimates are unchanged, so is every row version
+    assert _versions(engine, world.org) == versions
+    assert (again.rows_inserted, again.rows_updated, again.rows_deleted) == (0, 0, 0)
 
 
 def test_the_minimums_come_from_the_system_setting(engine: Engine, world: World) -> None:

@@ -37,6 +37,7 @@ OPTIONAL_KEYS = (
     "columns",
     "reconcile",
     "python_step",
+    "python_step_columns",
 )
 # a calendar-period model writes whole periods: its window is widened to them
 PERIODS = ("week", "month")
@@ -105,6 +106,9 @@ class Model:
     # "module:function", called as function(conn, model, window) after the write, in
     # its transaction: what SQL cannot compute (a bootstrap), written beside the rows
     python_step: str | None = None
+    # the columns the python step fills (the select returns them null): a row whose
+    # other columns are unchanged keeps them, so a re-run rewrites nothing
+    python_step_columns: tuple[str, ...] = ()
 
     @property
     def partitioned(self) -> bool:
@@ -316,6 +320,7 @@ def _model(
         period=period,
         column_docs=_column_docs(yml_path, config.get("columns"), columns),
         python_step=_python_step(yml_path, config.get("python_step")),
+        python_step_columns=_python_step_columns(yml_path, config, columns, unique_key),
         **_reconcile(yml_path, config.get("reconcile"), columns, tables),
     )
 
@@ -331,6 +336,22 @@ def _python_step(path: Path, reference: object) -> str | None:
     except (ImportError, AttributeError) as error:
         raise ModelError(path, f"python_step {reference!r} cannot be imported: {error}") from error
     return reference
+
+
+def _python_step_columns(
+    path: Path, config: dict, columns: tuple[str, ...], unique_key: tuple[str, ...]
+) -> tuple[str, ...]:
+    if "python_step_columns" not in config:
+        return ()
+    if "python_step" not in config:
+        raise ModelError(path, "python_step_columns needs a python_step")
+    names = _identifiers(path, "python_step_columns", config["python_step_columns"])
+    wrong = [name for name in names if name not in columns or name in unique_key]
+    if wrong:
+        raise ModelError(
+            path, f"python_step_columns: not returned, or part of the key: {', '.join(wrong)}"
+        )
+    return names
 
 
 def python_step_function(reference: str):

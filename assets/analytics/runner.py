@@ -233,6 +233,8 @@ def _merge_statement(model: Model, target: TableClause, staged: bool):
     else:
         rows = model_select(model).cte("model_rows")
     values = [name for name in model.columns if name not in model.unique_key]
+    # what the python step fills is not compared: the select returns it null
+    compared = [name for name in values if name not in model.python_step_columns]
     upsert = pg_insert(target).from_select(
         list(model.columns),
         # in key order: the unique index is filled left to right, not at random
@@ -245,8 +247,8 @@ def _merge_statement(model: Model, target: TableClause, staged: bool):
             index_elements=list(model.unique_key),
             set_={name: upsert.excluded[name] for name in values},
             # an unchanged row keeps its version: no write, no dead tuple, same id
-            where=tuple_(*(target.c[name] for name in values)).is_distinct_from(
-                tuple_(*(upsert.excluded[name] for name in values))
+            where=tuple_(*(target.c[name] for name in compared)).is_distinct_from(
+                tuple_(*(upsert.excluded[name] for name in compared))
             ),
         )
         .returning(literal_column("xmax = 0").label("inserted"))
