@@ -130,6 +130,10 @@ def demo_runs(make_database, tmp_path_factory):
         SOCIALPIPE_DATA_DIR=str(data),
         IMAGE_PROVIDER="local",
         COLUMNS="200",  # one summary row per line, whatever the terminal
+        # the archive of published posts (150 more renders and their variants) is
+        # covered by tests/test_demo_compliance_edge.py; the suite's slowest fixture
+        # stays as fast as it was
+        SOCIALPIPE_DEMO_ARCHIVE="0",
     )
     # a generous guard, not a speed check: a shared 2-core machine can be slow
     first = run_cli("demo", env=env, timeout=1200)

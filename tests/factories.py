@@ -32,6 +32,7 @@ ORG_SCOPED = [
     "brand_compliance_analytics",
     "user_activity_logs",
     "background_jobs",
+    "compliance_engagement",
 ]
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -259,6 +260,28 @@ def make_compliance_row(conn: Connection, brand_id: uuid.UUID, **over: Any) -> u
     )
 
 
+def make_compliance_engagement(conn: Connection, org_id: uuid.UUID, **over: Any) -> uuid.UUID:
+    return insert(
+        conn,
+        "compliance_engagement",
+        **{
+            "organization_id": org_id,
+            "platform": "instagram",
+            "week_start": date(2024, 2, 26),
+            "group_kind": "band",
+            "group_name": ">=90",
+            "images": 1,
+            "impressions": 10,
+            "interactions": 1,
+            "clicks": 0,
+            "baseline_images": 1,
+            "baseline_impressions": 10,
+            "evidence": "too_few",
+            **over,
+        },
+    )
+
+
 def make_activity_log(
     conn: Connection, user_id: uuid.UUID, org_id: uuid.UUID | None = None, **over: Any
 ) -> uuid.UUID:
@@ -319,4 +342,5 @@ def make_tenant(conn: Connection, user_id: uuid.UUID | None = None) -> dict[str,
         "brand_compliance_analytics": make_compliance_row(conn, brand),
         "user_activity_logs": make_activity_log(conn, user, org),
         "background_jobs": make_background_job(conn, org, user_id=user, content_request_id=request),
+        "compliance_engagement": make_compliance_engagement(conn, org),
     }

@@ -266,7 +266,7 @@ def test_a_90_day_backfill_runs_once_and_passes_every_check(analytics_world, bac
     assert backfilled.success
     assert not backfilled.failed_checks, backfilled.failed_checks
     names = {(c["asset"], c["check"]) for c in backfilled.checks}
-    assert len(names) == 12
+    assert len(names) == 14
     for asset, source in (
         ("content_analytics", "platform_metrics"),
         ("daily_usage_summaries", "api_usage"),
@@ -355,6 +355,7 @@ MODELS_BY_DAY = (
     "brand_compliance_analytics",
     "content_analytics_weekly",
     "content_analytics_monthly",
+    "compliance_engagement",
 )
 
 
@@ -427,7 +428,7 @@ def test_a_day_without_data_writes_nothing_and_fails_nothing(analytics_world, ba
     empty = analytics_world.first_day - timedelta(days=40)
     report = analytics_world.run(empty)
     assert report.success and not report.failed_checks
-    assert len(report.checks) == 12
+    assert len(report.checks) == 14
     for name in MODELS_BY_DAY:
         assert report.assets[name]["rows_written"] == report.assets[name]["rows_deleted"] == 0
         assert report.assets[name]["rows_now"] == 0

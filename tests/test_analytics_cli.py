@@ -38,9 +38,10 @@ def test_run_materializes_the_range_and_reports_json(analytics_world, backfilled
         "content_analytics_weekly",
         "content_analytics_monthly",
         "template_performance",
+        "compliance_engagement",
     }
     assert report["assets"]["daily_usage_summaries"]["window"] == str(day)
-    assert len(report["checks"]) == 12 and all(check["passed"] for check in report["checks"])
+    assert len(report["checks"]) == 14 and all(check["passed"] for check in report["checks"])
 
 
 def test_run_prints_a_table_for_one_asset(analytics_world, backfilled, cli_env) -> None:
@@ -97,7 +98,7 @@ def test_check_runs_only_the_checks_over_a_range(analytics_world, backfilled, cl
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["assets"] == {} and report["success"]
-    assert len(report["checks"]) == 12 and all(check["passed"] for check in report["checks"])
+    assert len(report["checks"]) == 14 and all(check["passed"] for check in report["checks"])
     change = (
         "update brand_compliance_analytics set assets_passed_compliance = "
         "assets_passed_compliance - 1 where analysis_date = :day and organization_id = any(:orgs) "

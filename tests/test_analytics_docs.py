@@ -53,7 +53,7 @@ def test_every_column_of_the_daily_metrics_is_documented(conn) -> None:
 
 def test_every_column_of_the_usage_and_compliance_tables_is_documented(conn) -> None:
     models = {model.target_table: model for model in load_models() if model.partitioned}
-    for table in ("daily_usage_summaries", "brand_compliance_analytics"):
+    for table in ("daily_usage_summaries", "brand_compliance_analytics", "compliance_engagement"):
         columns = set(
             conn.execute(
                 text(

@@ -37,6 +37,7 @@ MODEL_NAMES = {
     "content_analytics_weekly",
     "content_analytics_monthly",
     "template_performance",
+    "compliance_engagement",
 }
 
 
@@ -120,9 +121,10 @@ def test_a_model_reading_another_models_table_depends_on_that_model(models_dir: 
 def test_schema_tables_come_from_the_migrations() -> None:
     tables = schema_tables()
     assert {"api_usage", "daily_usage_summaries", "content_analytics", "users"} <= tables
-    # and event_partition_retirements (0013), alert_deliveries (0015)
-    assert len(tables) == 18 + 2
-    assert {"event_partition_retirements", "alert_deliveries"} <= tables
+    # and event_partition_retirements (0013), alert_deliveries (0015),
+    # compliance_engagement (0016)
+    assert len(tables) == 18 + 3
+    assert {"event_partition_retirements", "alert_deliveries", "compliance_engagement"} <= tables
 
 
 def test_a_syntax_error_names_the_file_and_line(models_dir: Path) -> None:
@@ -228,8 +230,9 @@ def test_checks_that_guard_downstream_tables_are_blocking() -> None:
         ("content_analytics_weekly", "reconciles_with_content_analytics"): True,
         ("content_analytics_monthly", "reconciles_with_content_analytics"): True,
         ("template_performance", "reconciles_with_generated_assets"): True,
+        ("compliance_engagement", "reconciles_with_content_analytics"): True,
     }
-    assert len(blocking) == 12
+    assert len(blocking) == 14
 
 
 def _scheduled_range(tick: datetime) -> tuple[str, str]:
@@ -311,3 +314,21 @@ def test_models_reading_generated_assets_run_after_compliance_has_scored_them() 
     }
     # the table's rows come from generation, the scores the model counts from compliance
     assert {"generated_assets", "asset_compliance"} <= parents
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ("assets.analytics.compliance_intervals", "must be 'package.module:function'"),
+        ("assets.analytics.no_such_module:store", "cannot be imported"),
+        ("assets.analytics.compliance_intervals:no_such_function", "cannot be imported"),
+    ],
+)
+def test_a_python_step_that_cannot_be_called_names_the_file(
+    models_dir: Path, step: str, expected: str
+) -> None:
+    path = models_dir / "compliance_engagement.yml"
+    text = path.read_text()
+    path.write_text(text.replace("assets.analytics.compliance_intervals:store_intervals", step))
+    message = _error(models_dir)
+    assert "compliance_engagement.yml" in message and expected in message

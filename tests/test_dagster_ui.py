@@ -115,6 +115,7 @@ CHECKS = {
     ("content_analytics_weekly", "gx_expectations"): False,
     ("content_analytics_monthly", "gx_expectations"): False,
     ("template_performance", "gx_expectations"): False,
+    ("compliance_engagement", "gx_expectations"): False,
     # every analytics table reconciled with its source, blocking
     ("content_analytics", "reconciles_with_platform_metrics"): True,
     ("daily_usage_summaries", "reconciles_with_api_usage"): True,
@@ -127,6 +128,7 @@ CHECKS = {
         (name, "freshness_check"): False
         for name in (*DAILY_PARTITIONED, "template_performance")
     },
+    ("compliance_engagement", "reconciles_with_content_analytics"): True,
 }
 
 WORKSPACE_QUERY = """

@@ -69,9 +69,9 @@ def test_empty_database_migrates_to_head_and_again_is_a_no_op(fresh_url: str):
     assert current_revision(fresh_url) == head_revision()
     first = snapshot(fresh_url)
     tables = {name for name, _ in first["relation"] if name[:2] in ("r ", "p ")}
-    # the design's tables, alembic_version, event_partition_retirements (0013) and
-    # alert_deliveries (0015)
-    assert len(tables) == 18 + 3
+    # the design's tables, alembic_version, event_partition_retirements (0013),
+    # alert_deliveries (0015) and compliance_engagement (0016)
+    assert len(tables) == 18 + 4
     assert {"p api_usage", "p user_activity_logs"} <= tables
     isolation = {name for name, _ in first["policy"] if name.endswith(".tenant_isolation")}
     assert isolation == {f"{table}.tenant_isolation" for table in ORG_SCOPED}

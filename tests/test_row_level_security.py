@@ -21,6 +21,7 @@ from tests.factories import (
     make_background_job,
     make_brand,
     make_brand_asset,
+    make_compliance_engagement,
     make_compliance_row,
     make_daily_summary,
     make_generated_asset,
@@ -153,6 +154,9 @@ def insert_for(conn: Connection, table: str, b: dict[str, uuid.UUID], returning:
         ),
         "background_jobs": lambda: make_background_job(
             conn, b["organizations"], returning=returning
+        ),
+        "compliance_engagement": lambda: make_compliance_engagement(
+            conn, b["organizations"], platform="tiktok", returning=returning
         ),
     }
     return makers[table]()

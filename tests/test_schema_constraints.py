@@ -199,6 +199,8 @@ VOCABULARY_COLUMNS = [
     "content_analytics.measurement_period",
     "system_settings.data_type",
     "background_jobs.status",
+    "compliance_engagement.group_kind",
+    "compliance_engagement.evidence",
 ]
 
 # `col in (...)` as pg_get_constraintdef prints it, for varchar and for text columns:

@@ -87,6 +87,13 @@ SOURCE_SPECS = {
         kinds={"postgres"},
         deps=["generated_assets"],
     ),
+    "system_settings": AssetSpec(
+        "system_settings",
+        description="System settings (table system_settings), changed with `socialpipe "
+        "settings`: compliance_engagement reads its minimum images and impressions there.",
+        group_name=ANALYTICS_GROUP,
+        kinds={"postgres"},
+    ),
 }
 PLATFORM_METRICS = AssetSpec(
     "platform_metrics",
@@ -112,7 +119,7 @@ def _model_metadata(run: ModelRun) -> dict:
     if run.window is not None:
         metadata["window"] = str(run.window)
         metadata["partitions"] = run.window.day_count
-    return metadata
+    return {**metadata, **(run.step_metadata or {})}
 
 
 # Tables another asset finishes after the one that creates their rows: a model reading

@@ -8,6 +8,7 @@ the file, raised while the definitions load rather than in the middle of a run.
 """
 
 import hashlib
+import importlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,10 +36,13 @@ OPTIONAL_KEYS = (
     "period",
     "columns",
     "reconcile",
+    "python_step",
+    "python_step_columns",
 )
 # a calendar-period model writes whole periods: its window is widened to them
 PERIODS = ("week", "month")
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+PYTHON_STEP = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*:[a-z_][a-z0-9_]*$")
 EXPECTATION = re.compile(r"^expect_[a-z0-9_]+$")
 CREATE_TABLE = re.compile(
     r"^\s*create\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?(?:public\.)?([a-z_][a-z0-9_]*)",
@@ -99,6 +103,12 @@ class Model:
     # must never be null (sql/analytics/recompute_<name>.sql)
     reconcile_source: str | None = None
     not_null: tuple[str, ...] = ()
+    # "module:function", called as function(conn, model, window) after the write, in
+    # its transaction: what SQL cannot compute (a bootstrap), written beside the rows
+    python_step: str | None = None
+    # the columns the python step fills (the select returns them null): a row whose
+    # other columns are unchanged keeps them, so a re-run rewrites nothing
+    python_step_columns: tuple[str, ...] = ()
 
     @property
     def partitioned(self) -> bool:
@@ -309,8 +319,48 @@ def _model(
         code_version=hashlib.sha256((text + yml_path.read_text()).encode()).hexdigest()[:16],
         period=period,
         column_docs=_column_docs(yml_path, config.get("columns"), columns),
+        python_step=_python_step(yml_path, config.get("python_step")),
+        python_step_columns=_python_step_columns(yml_path, config, columns, unique_key),
         **_reconcile(yml_path, config.get("reconcile"), columns, tables),
     )
+
+
+def _python_step(path: Path, reference: object) -> str | None:
+    """`python_step: module:function` in the yml: checked to be importable now, not mid-run."""
+    if reference is None:
+        return None
+    if not isinstance(reference, str) or not PYTHON_STEP.match(reference):
+        raise ModelError(path, "python_step must be 'package.module:function'")
+    try:
+        python_step_function(reference)
+    except (ImportError, AttributeError) as error:
+        raise ModelError(path, f"python_step {reference!r} cannot be imported: {error}") from error
+    return reference
+
+
+def _python_step_columns(
+    path: Path, config: dict, columns: tuple[str, ...], unique_key: tuple[str, ...]
+) -> tuple[str, ...]:
+    if "python_step_columns" not in config:
+        return ()
+    if "python_step" not in config:
+        raise ModelError(path, "python_step_columns needs a python_step")
+    names = _identifiers(path, "python_step_columns", config["python_step_columns"])
+    wrong = [name for name in names if name not in columns or name in unique_key]
+    if wrong:
+        raise ModelError(
+            path, f"python_step_columns: not returned, or part of the key: {', '.join(wrong)}"
+        )
+    return names
+
+
+def python_step_function(reference: str):
+    """The callable a `python_step` names (raises ImportError, AttributeError)."""
+    module, name = reference.split(":")
+    function = getattr(importlib.import_module(module), name)
+    if not callable(function):
+        raise AttributeError(f"{name} is not callable")
+    return function
 
 
 def _reconcile(path: Path, settings: object, columns: tuple[str, ...], tables) -> dict:

@@ -47,7 +47,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql import ColumnElement, TableClause
 
 from assets.analytics.event_partitions import check_not_retired
-from assets.analytics.models import Model
+from assets.analytics.models import Model, python_step_function
 
 # One round trip before the writes: timestamps are converted in UTC (the models say `at
 # time zone 'UTC'`; this guards any that do not); a short window turns JIT compilation
@@ -138,6 +138,7 @@ class ModelRun:
     rows_now: int  # the rows the model owns in the window after the run
     preview: pd.DataFrame
     seconds: float
+    step_metadata: dict | None = None  # what the model's python_step reported
 
     @property
     def rows_written(self) -> int:
@@ -196,6 +197,11 @@ def run_model(
         else:
             inserted, updated, deleted = 0, _update(conn, model, target), 0
             now = conn.execute(select(func.count()).select_from(target)).scalar_one()
+        step_metadata = (
+            python_step_function(model.python_step)(conn, model, window)
+            if model.python_step
+            else None
+        )
         preview = preview_frame(conn, model, window, preview_rows)
     return ModelRun(
         model=model.name,
@@ -207,6 +213,7 @@ def run_model(
         rows_now=int(now),
         preview=preview,
         seconds=time.perf_counter() - started,
+        step_metadata=step_metadata,
     )
 
 
@@ -280,6 +287,8 @@ def _merge_statement(model: Model, target: TableClause, staged: bool):
     only the rows that differ reach the unique index (ON CONFLICT)."""
     rows = _model_rows(model, staged)
     values = [name for name in model.columns if name not in model.unique_key]
+    # what the python step fills is not compared: the select returns it null
+    compared = [name for name in values if name not in model.python_step_columns]
     stored = (
         select(*(target.c[name] for name in model.columns))
         .where(owned_rows(model, target))
@@ -293,8 +302,8 @@ def _merge_statement(model: Model, target: TableClause, staged: bool):
             or_(
                 stored.c[model.unique_key[0]].is_(None),
                 # an unchanged row keeps its version: no write, no dead tuple, same id
-                tuple_(*(rows.c[name] for name in values)).is_distinct_from(
-                    tuple_(*(stored.c[name] for name in values))
+                tuple_(*(rows.c[name] for name in compared)).is_distinct_from(
+                    tuple_(*(stored.c[name] for name in compared))
                 ),
             )
         )

@@ -7,6 +7,7 @@ Plain modules, no Dagster:
 - links.py         image paths relative to the local media folder, else public URLs
 - markup.py        an escape-by-default HTML builder; style.py the inline stylesheet
 - index_page.py    the front page; request_page.py one page per request
+- compliance_load.py, compliance_page.py, charts.py  "Compliance vs engagement"
 - write.py         atomic, skip-if-unchanged writes; build.py puts it all together
 """
 

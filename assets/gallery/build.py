@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from assets.gallery.compliance_load import load_compliance
+from assets.gallery.compliance_page import PAGE_NAME, render_compliance_page
 from assets.gallery.index_page import render_index
 from assets.gallery.links import MediaLinks
 from assets.gallery.load import load_requests
@@ -46,6 +48,8 @@ def build_gallery(
         html = render_request_page(request, links, pages_dir)
         written += write_if_changed(pages_dir / f"{request.id}.html", html)
     removed = remove_stale(pages_dir, {f"{r.id}.html" for r in requests})
+    compliance = render_compliance_page(load_compliance(engine, organizations))
+    written += write_if_changed(out_dir / PAGE_NAME, compliance)
     index = out_dir / "index.html"
     html = render_index(
         requests,

@@ -71,3 +71,11 @@ def definition_list(items: list[tuple[str, object]]) -> Markup:
         [join([el("dt", term), el("dd", value)]) for term, value in items if value],
         class_="meta",
     )
+
+
+def table_head(*names: str) -> Markup:
+    """A table head; a name starting with # is a right-aligned number column."""
+    return el(
+        "thead",
+        el("tr", [el("th", n.lstrip("#"), class_="num" if n[0] == "#" else None) for n in names]),
+    )

@@ -175,6 +175,12 @@ def render_index(
     body = [
         el("h1", "socialpipe gallery"),
         el("p", f"{scope} · built {formats.when(built_at)}", class_="muted"),
+        el(
+            "p",
+            el("a", "Compliance vs engagement", href="compliance.html"),
+            " — does brand "
+            "compliance pay? Engagement by compliance band and failed rule, per platform.",
+        ),
         _totals_table(totals(requests)),
         _groups(requests, links, root)
         if requests

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from assets.gallery import formats
-from assets.gallery.common import definition_list, image, page, verdict_badge
+from assets.gallery.common import definition_list, image, page, table_head, verdict_badge
 from assets.gallery.links import MediaLinks
 from assets.gallery.markup import Markup, el
 from assets.gallery.model import Approval, Asset, Check, RepairAttempt, Request, Rule, Variant
@@ -44,21 +44,13 @@ def _rule_row(rule: Rule) -> Markup:
     )
 
 
-def _head(*names: str) -> Markup:
-    """A table head; a name starting with # is a right-aligned number column."""
-    return el(
-        "thead",
-        el("tr", [el("th", n.lstrip("#"), class_="num" if n[0] == "#" else None) for n in names]),
-    )
-
-
 def _rule_table(asset: Asset) -> Markup:
     if not asset.rules:
         why = "Not scored yet." if asset.status == "pending" else "No rule details recorded."
         return el("p", why, class_="empty")
     return el(
         "table",
-        _head("rule", "#value", "#threshold", "#weight", "#points", "result", "message"),
+        table_head("rule", "#value", "#threshold", "#weight", "#points", "result", "message"),
         el("tbody", [_rule_row(rule) for rule in asset.rules]),
         class_="rules",
         data_asset_id=asset.id,
@@ -211,7 +203,7 @@ def _approvals(approvals: tuple[Approval, ...]) -> Markup:
         return el("p", "No approval rows yet.", class_="empty")
     return el(
         "table",
-        _head("#step", "name", "approver", "status", "decided", "comments"),
+        table_head("#step", "name", "approver", "status", "decided", "comments"),
         el(
             "tbody",
             [

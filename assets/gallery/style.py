@@ -53,6 +53,7 @@ width:auto;height:auto}.variant .missing{height:120px}
 .attempt img,.attempt .missing{display:block;max-width:160px;max-height:160px;margin:0 auto}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.6rem 0}
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
+svg.chart{display:block;margin:.4rem 0}.too-few{font-style:italic}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--soft);padding:.6rem .8rem;
 border-radius:6px;margin:.3rem 0}
 """

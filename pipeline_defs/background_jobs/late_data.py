@@ -7,7 +7,8 @@ What counts as late, and what it recomputes:
 - a regeneration or a new score of an image created on an earlier day → that day's
   brand_compliance_analytics, and template_performance;
 - a metrics export file written after a day it holds figures for → content_analytics
-  of those days, their weekly and monthly rows, and template_performance.
+  of those days, their weekly and monthly rows, template_performance, and the
+  compliance_engagement weeks of those days.
 
 All the changes found in one look (one burst) become one job per run of consecutive
 days, naming the union of their assets; the queue sensor then runs each job as one
@@ -31,6 +32,7 @@ METRICS_ASSETS = (
     "content_analytics_weekly",
     "content_analytics_monthly",
     "template_performance",
+    "compliance_engagement",
 )
 
 

@@ -15,13 +15,14 @@ console = stdout_console()
 def load_demo(url: str) -> dict[str, int]:
     """Migrate, then load the demo tenants (idempotent); return rows per table."""
     from pipeline_defs.demo_data import load_demo_data
+    from pipeline_defs.demo_data.archive import archive_wanted
     from resources.database import pipeline_engine
     from resources.migrations import upgrade as upgrade_schema
     from resources.paths import data_dir
 
     collector.loaded()  # loading makes a lot of garbage: collect it as it goes
     upgrade_schema(url)
-    return load_demo_data(pipeline_engine(url), data_dir() / "media")
+    return load_demo_data(pipeline_engine(url), data_dir() / "media", with_archive=archive_wanted())
 
 
 def print_counts(counts: dict[str, int], title: str) -> None:

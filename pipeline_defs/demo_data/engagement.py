@@ -5,6 +5,12 @@ long tail down to nothing); interactions are drawn as one multinomial split
 of the impressions, so likes + shares + comments + saves can never exceed
 them. Rates are computed from the stored counts exactly as the analytics
 stage defines them, and are null on days with no impressions.
+
+Does brand compliance pay? (issue 20, the gallery's "Compliance vs engagement") In
+the demo it does on some platforms only: on those in COMPLIANCE_EDGE an on-brand
+image (compliance score 90 or more) draws that much more engagement per impression;
+elsewhere compliance makes no difference. Every image also has its own mean-one
+noise on its rates, so the edge is modest and noisy, as a real one would be.
 """
 
 from datetime import date, datetime, timedelta
@@ -29,8 +35,27 @@ PLATFORM_PROFILES: dict[str, tuple[float, tuple[float, float, float, float], flo
 }
 
 
-def _daily_counts(rng: np.random.Generator, platform: str, days: int) -> dict[str, np.ndarray]:
-    peak, (like, share, comment, save), view_rate, ctr = PLATFORM_PROFILES[platform]
+# the extra engagement per impression of an on-brand image, by platform
+COMPLIANCE_EDGE = {"instagram": 0.25, "tiktok": 0.25}
+ON_BRAND_SCORE = 90.0
+# each image's own spread around its platform's rates (sigma of a mean-one lognormal)
+IMAGE_SPREAD = 0.2
+
+
+def engagement_multiplier(asset_id: object, platform: str, score: float | None) -> float:
+    """How much an image's rates differ from its platform's: its own noise, times the
+    platform's compliance edge when the image is on brand."""
+    rng = rng_for(f"engagement-noise/{asset_id}")
+    noise = float(rng.lognormal(-(IMAGE_SPREAD**2) / 2, IMAGE_SPREAD))
+    on_brand = score is not None and score >= ON_BRAND_SCORE
+    return noise * (1 + COMPLIANCE_EDGE.get(platform, 0.0) * on_brand)
+
+
+def _daily_counts(
+    rng: np.random.Generator, platform: str, days: int, multiplier: float = 1.0
+) -> dict[str, np.ndarray]:
+    peak, rates, view_rate, ctr = PLATFORM_PROFILES[platform]
+    like, share, comment, save = (rate * multiplier for rate in rates)
     age = np.arange(days)
     weekend_bump = 1 + 0.15 * rng.random(days)
     # launch burst, then a long tail (search, profile visits) that fades to nothing
@@ -61,7 +86,8 @@ def analytics_rows(asset: DemoAsset, published: datetime, anchor: date) -> list[
     if days <= 0:
         return []
     rng = rng_for(f"analytics/{asset.id}")
-    counts = _daily_counts(rng, asset.platform, days)
+    multiplier = engagement_multiplier(asset.id, asset.platform, asset.compliance_score)
+    counts = _daily_counts(rng, asset.platform, days, multiplier)
     post_id = f"{asset.platform}_{demo_id('post', asset.id).hex[:18]}"
     rows = []
     for offset in range(days):

@@ -85,7 +85,7 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
             kits[brand.key] = brand_kit(media_dir, brand, anchor)
         for platform in request.platforms:
             placement = primary_placement(platform)
-            asset_id = demo_id("generated-asset", request.id, platform, "primary")
+            asset_id = history_asset_id(request, platform)
             key = f"{organization_id(request.organization)}/generated/{request.id}/{platform}.jpg"
             idea = request.idea
             image = store_image(
@@ -108,6 +108,10 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
                 DemoAsset(asset_id, request, platform, placement, image, provider, verdict)
             )
     return assets
+
+
+def history_asset_id(request: DemoRequest, platform: str) -> UUID:
+    return demo_id("generated-asset", request.id, platform, "primary")
 
 
 def generated_asset_row(asset: DemoAsset) -> dict[str, object]:

@@ -16,6 +16,7 @@ from pipeline_defs.demo_data import (
     activity,
     api_usage,
     approvals,
+    archive,
     brand_kit,
     engagement,
     history,
@@ -111,7 +112,22 @@ def _load_content(conn: Connection, media_dir: Path, anchor: date) -> list[reque
     return demo_requests
 
 
-def load_demo_data(engine: Engine, media_dir: Path, *, today: date | None = None) -> dict[str, int]:
+def _load_archive(conn: Connection, media_dir: Path, anchor: date) -> None:
+    archived = archive.archive_requests(anchor)
+    request_rows.insert_requests(conn, archived)
+    assets = history.render_assets(media_dir, archived, anchor)
+    history.insert_generated_assets(conn, assets)
+    analytics = []
+    for asset in assets:
+        analytics += engagement.analytics_rows(
+            asset, archive.archive_published_at(asset.request), anchor
+        )
+    engagement.insert_analytics(conn, analytics)
+
+
+def load_demo_data(
+    engine: Engine, media_dir: Path, *, today: date | None = None, with_archive: bool = False
+) -> dict[str, int]:
     """Load the demo tenants, their brand kits, requests and 90 days of history.
 
     Idempotent: every row has a deterministic id and is inserted with
@@ -121,7 +137,8 @@ def load_demo_data(engine: Engine, media_dir: Path, *, today: date | None = None
     matters on the first load: history ends the day before it. Runs in one
     transaction, which must bypass row-level security (the pipeline role or the
     schema owner: the demo spans two tenants and writes system_settings).
-    Returns the demo's row count per table after loading.
+    ``with_archive`` adds the archive of published posts (archive.py; the demo
+    command's choice). Returns the demo's row count per table after loading.
     """
     media_dir = Path(media_dir)
     with engine.begin() as conn:
@@ -132,5 +149,7 @@ def load_demo_data(engine: Engine, media_dir: Path, *, today: date | None = None
         tenants.insert_users(conn, anchor)
         _load_brand_kits(conn, media_dir, anchor)
         demo_requests = _load_content(conn, media_dir, anchor)
+        if with_archive:
+            _load_archive(conn, media_dir, anchor)
         api_usage.load_api_usage(conn, api_usage.build_api_usage(anchor, demo_requests))
         return demo_row_counts(conn)

@@ -29,6 +29,7 @@ from resources.settings.values import coerce
 PRICING, BUDGETS, SECRETS = "pricing", "budgets", "secrets"
 ALERTS, WEBHOOK_URL = "alerts", "webhook_url"
 EXCHANGE_RATES = "exchange_rates"
+ANALYTICS = "analytics"
 _RATE_KEY = re.compile(r"^[A-Z]{3}\.[A-Z]{3}$")  # "<FROM>.<TO>", e.g. EUR.USD
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # system_settings.category is varchar(64)
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")  # setting_key is varchar(128)
@@ -45,6 +46,8 @@ def _currency(code: str) -> str:
 
 
 Currency = Annotated[str, AfterValidator(_currency)]
+
+
 def _money(whole_digits: int) -> AfterValidator:
     """At most 6 decimals (the scale of api_usage.cost_per_request, numeric(12, 6): a finer
     amount could not be compared with what is billed) and `whole_digits` before the point,
@@ -163,6 +166,32 @@ def _exchange_rate(key: str, value: object) -> object:
     return _object(ExchangeRate, f"exchange_rates/{key}", value)
 
 
+class ComplianceMinimum(_Strict):
+    # compliance_engagement: a group under either is 'too_few' (integer columns in SQL)
+    images: int = Field(ge=1, le=1_000_000)
+    impressions: int = Field(ge=0, le=10**15)
+
+
+ANALYTICS_KEYS: dict[str, type[_Strict]] = {"compliance_engagement.minimum": ComplianceMinimum}
+# months of raw api_usage / user_activity_logs kept (assets/analytics/event_partitions.py)
+RETENTION_KEY = "event_retention_months"
+
+
+def _analytics(key: str, value: object) -> object:
+    if key == RETENTION_KEY:
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if value is not None and not (whole and value >= 1):
+            raise InvalidSettingError(
+                f"analytics/{key} must be a whole number of months, at least 1 "
+                "(or null to keep every month)"
+            )
+        return value
+    if key not in ANALYTICS_KEYS:
+        known = ", ".join(sorted([*ANALYTICS_KEYS, RETENTION_KEY]))
+        raise InvalidSettingError(f"analytics/{key}: unknown setting; known keys: {known}")
+    return _object(ANALYTICS_KEYS[key], f"analytics/{key}", value)
+
+
 def _placement(key: str, value: object) -> object:
     # exactly what the variants stage will do with it, so the messages are the same
     try:
@@ -195,6 +224,9 @@ RULES: dict[str, CategoryRules] = {
     EXCHANGE_RATES: CategoryRules("json", _exchange_rate, keys="<FROM>.<TO>, e.g. EUR.USD"),
     SECRETS: CategoryRules("string", _secret, encrypted=True, keys="e.g. freepik.api_key"),
     ALERTS: CategoryRules("string", _alert, encrypted=True, keys=WEBHOOK_URL),
+    ANALYTICS: CategoryRules(
+        "json", _analytics, keys=", ".join(sorted([*ANALYTICS_KEYS, RETENTION_KEY]))
+    ),
 }
 
 
