@@ -95,7 +95,7 @@ failed_rules as (
                     then generated_assets.compliance_details -> 'rules'
                 else '[]'
             end
-        )
+        ) as elements (value)  -- named, so the column lineage can follow `value`
         union all
         select
             key,
@@ -106,7 +106,7 @@ failed_rules as (
                     then generated_assets.compliance_details -> 'rules'
                 else '{}'
             end
-        )
+        ) as pairs (key, value)
     ) as entry
     where jsonb_typeof(entry.value) = 'object'
       and entry.value -> 'passed' = 'false'

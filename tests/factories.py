@@ -342,5 +342,10 @@ def make_tenant(conn: Connection, user_id: uuid.UUID | None = None) -> dict[str,
         "brand_compliance_analytics": make_compliance_row(conn, brand),
         "user_activity_logs": make_activity_log(conn, user, org),
         "background_jobs": make_background_job(conn, org, user_id=user, content_request_id=request),
-        "compliance_engagement": make_compliance_engagement(conn, org),
+        # a database migrated only part of the way (the migration tests) has no such table
+        **(
+            {"compliance_engagement": make_compliance_engagement(conn, org)}
+            if conn.execute(text("select to_regclass('compliance_engagement')")).scalar()
+            else {}
+        ),
     }

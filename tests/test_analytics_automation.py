@@ -12,7 +12,13 @@ from dagster import AssetKey, AssetMaterialization, DagsterInstance, evaluate_au
 
 from pipeline_defs.definitions import defs
 
-EAGER = {"content_analytics_weekly", "content_analytics_monthly", "template_performance"}
+# the models that read content_analytics' daily rows (compliance_engagement: by ISO week)
+EAGER = {
+    "content_analytics_weekly",
+    "content_analytics_monthly",
+    "compliance_engagement",
+    "template_performance",
+}
 DAILY = "content_analytics"
 
 
@@ -47,7 +53,11 @@ def test_a_new_day_of_daily_rows_brings_the_rollups_up_to_date() -> None:
         first = evaluate_automation_conditions(defs=defs, instance=instance)
         # the rollups' latest partitions read yesterday's daily rows: not there yet
         before = _requested(first)
-        assert not before.keys() & {"content_analytics_weekly", "content_analytics_monthly"}
+        assert not before.keys() & {
+            "content_analytics_weekly",
+            "content_analytics_monthly",
+            "compliance_engagement",
+        }
 
         instance.report_runless_asset_event(
             AssetMaterialization(AssetKey(DAILY), partition=yesterday)
@@ -57,6 +67,7 @@ def test_a_new_day_of_daily_rows_brings_the_rollups_up_to_date() -> None:
         assert after.keys() == EAGER, after
         assert after["content_analytics_weekly"] == {yesterday}
         assert after["content_analytics_monthly"] == {yesterday}
+        assert after["compliance_engagement"] == {yesterday}
         assert after["template_performance"] == {None}
 
         # nothing new since: nothing more is asked for

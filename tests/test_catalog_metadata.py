@@ -26,6 +26,7 @@ TABLES = {
     "content_analytics_weekly": ("content_analytics", "measurement_period = 'weekly'"),
     "content_analytics_monthly": ("content_analytics", "measurement_period = 'monthly'"),
     "template_performance": ("content_templates", "true"),
+    "compliance_engagement": ("compliance_engagement", "true"),
 }
 
 
@@ -102,6 +103,9 @@ def test_the_models_report_column_lineage_from_their_sql(analytics_world) -> Non
         ("content_analytics", "clicks"),
         ("content_analytics", "impressions"),
     }
+    # a band is named from each image's score, its impressions from the daily rows
+    assert ("generated_assets", "compliance_score") in deps("compliance_engagement", "group_name")
+    assert deps("compliance_engagement", "impressions") == {("content_analytics", "impressions")}
     # the rules' pass rates are read out of each image's compliance document
     assert deps("brand_compliance_analytics", "color_compliance_rate") >= {
         ("generated_assets", "compliance_details")

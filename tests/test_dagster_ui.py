@@ -99,6 +99,7 @@ SENSORS = {
 AUTOMATION = {
     "content_analytics_weekly": "eager",
     "content_analytics_monthly": "eager",
+    "compliance_engagement": "eager",
     "template_performance": "eager over the days present",
 }
 

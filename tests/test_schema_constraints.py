@@ -201,6 +201,7 @@ VOCABULARY_COLUMNS = [
     "background_jobs.status",
     "compliance_engagement.group_kind",
     "compliance_engagement.evidence",
+    "alert_deliveries.status",
 ]
 
 # `col in (...)` as pg_get_constraintdef prints it, for varchar and for text columns:
@@ -302,7 +303,15 @@ def test_vocabulary_column_accepts_each_value_and_rejects_others(conn, tenant, q
     table, column = qualified.split(".")
     allowed = vocabularies_in_database(conn)[qualified]
     assert allowed
-    row_id = {"users": tenant["user"], "system_settings": make_setting(conn)}.get(table)
+    if table == "alert_deliveries":  # not a tenant's: the alert sensors' own bookkeeping
+        row_id = conn.execute(
+            text(
+                "insert into alert_deliveries (sensor_name, subject) "
+                "values ('run_failure_alert', gen_random_uuid()::text) returning id"
+            )
+        ).scalar_one()
+    else:
+        row_id = {"users": tenant["user"], "system_settings": make_setting(conn)}.get(table)
     row_id = row_id or tenant[table]
     if column == "freepik_image_kind":  # set together with the id it qualifies
         conn.execute(

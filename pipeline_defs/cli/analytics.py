@@ -47,7 +47,11 @@ class RunReport:
             "run_id": self.run_id,
             "first_day": self.first_day.isoformat(),
             "last_day": self.last_day.isoformat(),
-            "assets": self.assets,
+            # the catalog's schema and lineage are Dagster records, the UI's to show
+            "assets": {
+                name: {k: v for k, v in metadata.items() if k not in CATALOG_ONLY}
+                for name, metadata in self.assets.items()
+            },
             "checks": self.checks,
             "failed_steps": self.failed_steps,
         }
@@ -77,6 +81,9 @@ def analytics_job(resources: dict | None = None):
         },
     )
     return defs.resolve_job_def(analytics.JOB_NAME)
+
+
+CATALOG_ONLY = ("dagster/column_schema", "dagster/column_lineage")
 
 
 def _plain(value: object) -> object:
