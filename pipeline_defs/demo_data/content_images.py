@@ -26,10 +26,6 @@ class Drift:
     background: str | None = None  # the gradient starts here instead of the primary colour
     logo_scale: float = 1.0  # the logo's size as a share of its zone's
 
-    @property
-    def on_brand(self) -> bool:
-        return self.background is None and self.logo_scale == 1.0
-
 
 ON_BRAND = Drift()
 
