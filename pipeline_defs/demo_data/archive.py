@@ -10,7 +10,11 @@ case and an inconclusive one.
 
 Archived requests are 'completed' campaigns re-using the organization's feed ideas,
 one platform each, rendered and scored like the history (history.render_assets) and
-measured from their publication on. They have no approvals and no API usage: they
+measured from their publication on. Unlike the history's, not every archived post kept
+to the brand kit: each is drawn with its own drift (archive_drift, seeded by its id), a
+background off the palette, a logo too small, or both, so that the real scorer puts
+them in every band (below 70, 70 to 90, 90 and over) and the engagement edge keys on
+what it measured. They have no approvals and no API usage: they
 were made before the demo's workflows. `socialpipe demo` and `socialpipe seed demo`
 load them (SOCIALPIPE_DEMO_ARCHIVE=0 leaves them out); load_demo_data only when asked.
 """
@@ -20,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from pipeline_defs.demo_data.brands import brands_of
 from pipeline_defs.demo_data.catalog import members
+from pipeline_defs.demo_data.content_images import ON_BRAND, Drift
 from pipeline_defs.demo_data.ids import at, demo_id, rng_for
 from pipeline_defs.demo_data.requests import IDEAS, DemoRequest
 from pipeline_defs.demo_data.tenants import user_id
@@ -27,6 +32,12 @@ from pipeline_defs.demo_data.tenants import user_id
 # posts per organization and platform
 ARCHIVE_POSTS = {"northwind-coffee": {"instagram": 80, "linkedin": 70}}
 ARCHIVE_VARIABLE = "SOCIALPIPE_DEMO_ARCHIVE"
+# how the archived posts strayed from the kit, with their shares: about half on brand
+DRIFTS = {"on brand": 0.45, "small logo": 0.25, "off palette": 0.2, "both": 0.1}
+# backgrounds of a stock template, none near a Northwind colour (ΔE2000 well over 12)
+OFF_PALETTE = ("#1565C0", "#2E7D32", "#6A1B9A", "#00838F", "#546E7A")
+# the logo at this share of its zone: under the 8 % of the canvas the logo rule needs
+SMALL_LOGO = 0.4
 
 
 def archive_wanted() -> bool:
@@ -66,6 +77,20 @@ def archive_requests(anchor: date) -> list[DemoRequest]:
                     )
                 )
     return built
+
+
+def archive_drift(request: DemoRequest) -> Drift:
+    """How the archived post of ``request`` strays from its brand: the same on every run."""
+    rng = rng_for(f"archive-drift/{request.id}")
+    kinds = list(DRIFTS)
+    kind = kinds[int(rng.choice(len(kinds), p=list(DRIFTS.values())))]
+    if kind == "on brand":
+        return ON_BRAND
+    background = OFF_PALETTE[int(rng.integers(len(OFF_PALETTE)))]
+    return Drift(
+        background=background if kind in ("off palette", "both") else None,
+        logo_scale=SMALL_LOGO if kind in ("small logo", "both") else 1.0,
+    )
 
 
 def archive_published_at(request: DemoRequest) -> datetime:

@@ -6,6 +6,8 @@ to action button and the logo. Good enough that the compliance and variants
 stages find real brand colours, text and a logo where the template says.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
@@ -13,6 +15,19 @@ from assets.placements import Placement
 from pipeline_defs.demo_data.brands import DemoBrand
 from pipeline_defs.demo_data.media import load_font
 from pipeline_defs.demo_data.templates import layout_zones
+
+
+@dataclass(frozen=True)
+class Drift:
+    """How far a post strays from its brand kit, as older posts made by hand did: a
+    background of another colour than the brand's, a logo drawn smaller than its zone.
+    The compliance scorer measures both in the pixels (palette adherence, logo size)."""
+
+    background: str | None = None  # the gradient starts here instead of the primary colour
+    logo_scale: float = 1.0  # the logo's size as a share of its zone's
+
+
+ON_BRAND = Drift()
 
 
 def _rgb(hex_color: str) -> np.ndarray:
@@ -88,12 +103,19 @@ def _draw_text(
 
 
 def render_post(
-    brand: DemoBrand, placement: Placement, headline: str, body: str, cta: str, logo: Image.Image
+    brand: DemoBrand,
+    placement: Placement,
+    headline: str,
+    body: str,
+    cta: str,
+    logo: Image.Image,
+    drift: Drift = ON_BRAND,
 ) -> Image.Image:
-    """An RGB image of ``placement``'s size laid out in the template's zones."""
+    """An RGB image of ``placement``'s size laid out in the template's zones; ``drift``
+    says how it strays from the brand (none by default)."""
     text_zones, image_zones = layout_zones(placement)
     zones = {zone["name"]: zone for zone in [*text_zones, *image_zones]}
-    primary = brand.color("primary")
+    primary = drift.background or brand.color("primary")
     dark = _luminance(primary) < 0.18
     # the gradient stays on one side of mid-grey, so one ink colour reads on all of it
     end = _mix(primary, "#000000" if dark else brand.color("neutral"), 0.3 if dark else 0.4)
@@ -121,6 +143,9 @@ def render_post(
     )
 
     box = zones["logo"]
-    mark = logo.resize((box["width"], box["height"]), Image.Resampling.LANCZOS)
-    image.paste(mark, (box["x"], box["y"]), mark)  # the logo's alpha as the paste mask
+    size = tuple(max(1, round(box[side] * drift.logo_scale)) for side in ("width", "height"))
+    mark = logo.resize(size, Image.Resampling.LANCZOS)
+    # a smaller logo stays centred in its zone
+    corner = (box["x"] + (box["width"] - size[0]) // 2, box["y"] + (box["height"] - size[1]) // 2)
+    image.paste(mark, corner, mark)  # the logo's alpha as the paste mask
     return image

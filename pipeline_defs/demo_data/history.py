@@ -6,6 +6,7 @@ platform's primary placement size and scored by the compliance stage's own
 one stored result (compliance_details), so they cannot disagree.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -20,7 +21,7 @@ from pipeline_defs.demo_data import usage_model
 from pipeline_defs.demo_data.brand_images import render_logo
 from pipeline_defs.demo_data.brand_kit import brand_asset_rows, store_brand_artwork
 from pipeline_defs.demo_data.brands import DemoBrand
-from pipeline_defs.demo_data.content_images import render_post
+from pipeline_defs.demo_data.content_images import ON_BRAND, Drift, render_post
 from pipeline_defs.demo_data.db import as_json, insert_rows
 from pipeline_defs.demo_data.ids import demo_id, rng_for
 from pipeline_defs.demo_data.media import StoredImage, store_image
@@ -75,8 +76,14 @@ def _scored(media_dir: Path, image: StoredImage, kit, placement: Placement, when
     return {**details, "scored_at": when.isoformat(), "run_id": None}
 
 
-def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) -> list[DemoAsset]:
-    """Render (or reuse) and score the image of every history request and platform."""
+def render_assets(
+    media_dir: Path,
+    requests: list[DemoRequest],
+    anchor: date,
+    drift_of: Callable[[DemoRequest], Drift] = lambda request: ON_BRAND,
+) -> list[DemoAsset]:
+    """Render (or reuse) and score the image of every history request and platform;
+    ``drift_of`` says how a request's image strays from its brand (the archive's do)."""
     assets = []
     kits: dict[str, object] = {}
     for request in (r for r in requests if r.has_history):
@@ -87,13 +94,19 @@ def render_assets(media_dir: Path, requests: list[DemoRequest], anchor: date) ->
             placement = primary_placement(platform)
             asset_id = history_asset_id(request, platform)
             key = f"{organization_id(request.organization)}/generated/{request.id}/{platform}.jpg"
-            idea = request.idea
+            idea, drift = request.idea, drift_of(request)
             image = store_image(
                 media_dir,
                 key,
                 (placement.width, placement.height),
-                lambda placement=placement, idea=idea, brand=brand: render_post(
-                    brand, placement, idea.title, " · ".join(idea.keywords), idea.cta, _logo(brand)
+                lambda placement=placement, idea=idea, brand=brand, drift=drift: render_post(
+                    brand,
+                    placement,
+                    idea.title,
+                    " · ".join(idea.keywords),
+                    idea.cta,
+                    _logo(brand),
+                    drift,
                 ),
                 "JPEG",
                 quality=88,

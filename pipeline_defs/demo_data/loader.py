@@ -115,7 +115,7 @@ def _load_content(conn: Connection, media_dir: Path, anchor: date) -> list[reque
 def _load_archive(conn: Connection, media_dir: Path, anchor: date) -> None:
     archived = archive.archive_requests(anchor)
     request_rows.insert_requests(conn, archived)
-    assets = history.render_assets(media_dir, archived, anchor)
+    assets = history.render_assets(media_dir, archived, anchor, archive.archive_drift)
     history.insert_generated_assets(conn, assets)
     analytics = []
     for asset in assets:
