@@ -62,13 +62,18 @@ def usage(engine, request_id) -> list:
 
 
 def set_budget(engine, org, budget) -> None:
+    set_number(engine, org, "daily_budget_usd", budget)
+
+
+def set_number(engine, org, key: str, value) -> None:
+    """organizations.settings[key] = value (a number) for ``org``."""
     with engine.begin() as conn:
         conn.execute(
             text(
-                "update organizations set settings = jsonb_set(settings, '{daily_budget_usd}', "
-                "to_jsonb(cast(:budget as numeric))) where id = :id"
+                "update organizations set settings = jsonb_set(settings, "
+                "array[cast(:key as text)], to_jsonb(cast(:value as numeric))) where id = :id"
             ),
-            {"budget": budget, "id": org},
+            {"key": key, "value": value, "id": org},
         )
 
 

@@ -8,27 +8,18 @@ import threading
 from decimal import Decimal
 from functools import partial
 
-import pytest
 from sqlalchemy import text
 
 from assets.generation.process import GenerationServices, process_request
 from resources.database import pipeline_engine
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
-from tests.fake_freepik import API_KEY, Fault, running_fake_freepik
+from tests.fake_freepik import Fault
+from tests.freepik_world import PRICE, source_request
 from tests.generation_helpers import copy_request, organization_on_freepik
 
-PRICE = Decimal("0.004")  # demo pricing: freepik.classic-fast per image
+pytest_plugins = ["tests.freepik_world"]  # the fake Freepik server fixture
 STEPS = 4
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    with running_fake_freepik() as server:
-        monkeypatch.setenv("FREEPIK_API_KEY", API_KEY)
-        monkeypatch.setenv("FREEPIK_BASE_URL", server.base_url)
-        monkeypatch.delenv("FREEPIK_MODEL", raising=False)
-        yield server
 
 
 def _services(world) -> GenerationServices:
@@ -59,14 +50,7 @@ def _spent_today(conn, org) -> Decimal:
 def test_four_concurrent_steps_at_a_budget_of_one_call_make_one_call(demo_world, fake):
     engine = demo_world.engine
     with organization_on_freepik(engine) as org:
-        with engine.connect() as conn:
-            source = conn.execute(
-                text(
-                    "select id from content_requests where organization_id = :org "
-                    "and status = 'submitted' order by id limit 1"
-                ),
-                {"org": org},
-            ).scalar_one()
+        source = source_request(engine, org)
         requests = [
             str(
                 copy_request(

@@ -20,7 +20,7 @@ from assets.rendering import RenderRepairs, render_template
 from pipeline_defs.demo_data.brands import BRANDS
 from resources.image_store import FileStore
 from tests.compliance_corpus import low_contrast, off_palette, on_brand
-from tests.freepik_world import PRICE, instagram_request, set_budget, spent
+from tests.freepik_world import PRICE, instagram_request, set_budget, set_number, spent
 from tests.freepik_world import usage as _usage
 from tests.generation_helpers import (
     asset_rows,
@@ -218,14 +218,7 @@ def test_a_budget_for_one_more_call_stops_after_one_attempt_with_that_reason(
 
 
 def _set_share(engine, org, share) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "update organizations set settings = jsonb_set(settings, "
-                "'{repair_budget_share}', to_jsonb(cast(:share as numeric))) where id = :id"
-            ),
-            {"share": share, "id": org},
-        )
+    set_number(engine, org, "repair_budget_share", share)
 
 
 def test_a_requests_repairs_stop_at_its_share_of_the_budget(demo_world, freepik_org, fake):

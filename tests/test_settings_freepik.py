@@ -8,6 +8,7 @@ from resources.freepik import API_KEY_SECRET, FreepikConfigurationError, Freepik
 from resources.image_providers import stored_freepik_key
 from resources.settings import set_setting
 from tests.fake_freepik import API_KEY, running_fake_freepik
+from tests.freepik_world import source_request
 from tests.generation_helpers import copy_request, generate, organization_on_freepik, request_row
 
 
@@ -78,14 +79,7 @@ def freepik_world(demo_world, monkeypatch):
     """The demo with one organization on Freepik, FREEPIK_API_KEY unset; restored after."""
     engine = demo_world.engine
     with organization_on_freepik(engine) as org, running_fake_freepik() as fake:
-        with engine.connect() as conn:
-            source = conn.execute(
-                text(
-                    "select id from content_requests where organization_id = :org "
-                    "and status = 'submitted' order by id limit 1"
-                ),
-                {"org": org},
-            ).scalar_one()
+        source = source_request(engine, org)
         monkeypatch.delenv("FREEPIK_API_KEY", raising=False)
         monkeypatch.setenv("FREEPIK_BASE_URL", fake.base_url)
         monkeypatch.delenv("FREEPIK_MODEL", raising=False)
