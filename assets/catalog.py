@@ -4,10 +4,11 @@ with their meanings from docs/) and `dagster/row_count`; the analytics models ad
 `dagster/column_lineage`. One helper, so that every stage reports them alike."""
 
 import math
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from dagster import (
     AssetKey,
     MetadataValue,
@@ -21,6 +22,9 @@ from dagster import (
 from sqlalchemy import Engine
 
 from resources.catalog import column_meanings, row_count, table_columns
+
+if TYPE_CHECKING:  # the content stages load this module, and pandas costs them 0.4 s
+    import pandas as pd
 
 
 def table_metadata(
@@ -73,7 +77,9 @@ def table_metadata(
 
 def _plain(value: object) -> str | int | float | bool | None:
     """A cell as a table record holds it: numbers stay numbers, the rest is text."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    pandas = sys.modules.get("pandas")  # a frame's cell can only be NA where pandas is loaded
+    missing = pandas is not None and value is pandas.NA
+    if value is None or missing or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool | int | float | str):
         return value
@@ -89,7 +95,7 @@ def _type(dtype: object) -> str:
     return {"i": "int", "u": "int", "f": "float", "b": "bool"}.get(kind, "string")
 
 
-def frame_table(frame: pd.DataFrame, limit: int = 20) -> MetadataValue:
+def frame_table(frame: "pd.DataFrame", limit: int = 20) -> MetadataValue:
     """The first ``limit`` rows of a preview as a typed table (the UI sorts and shows it
     with its column types) instead of markdown."""
     shown = frame.head(limit)

@@ -134,3 +134,9 @@ def test_the_entry_point_adds_no_database_library_to_help() -> None:
     assert "Usage: socialpipe" in done.stdout
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("LOADED=")]
     assert line == "LOADED="
+
+
+def test_the_content_jobs_load_without_pandas_or_great_expectations() -> None:
+    # what `requests process` loads before its run: the content stages, not the analytics
+    loaded, _ = _loaded_by([], then="\nimport pipeline_defs.content\n")
+    assert loaded == ["dagster"]

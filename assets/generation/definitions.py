@@ -33,7 +33,6 @@ from dagster import (
 )
 from pydantic import Field
 
-from assets.analytics.reports import records_table
 from assets.catalog import table_metadata
 from assets.generation import kit_audit
 from assets.generation.claims import stamp_claims
@@ -286,6 +285,9 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
             )
         )
     if repairs:
+        # here: the table helper loads pandas, which a content run otherwise never needs
+        from assets.analytics.reports import records_table
+
         metadata["repairs"] = MetadataValue.md(
             records_table(
                 REPAIR_COLUMNS,
