@@ -20,6 +20,7 @@ import json
 import random
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,6 +220,17 @@ class FakeFreepik:
 
     # -- serving (from handler threads) -------------------------------------------
 
+    def _pause(self, seconds: float) -> None:
+        """A slow answer's delay, cut short when the server stops. Short sleeps, not an
+        Event's timed wait: under libfaketime (make test-dates) a timed wait's deadline
+        is taken on the shifted clock and never comes, while sleep keeps real time."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.05))
+
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self._lock:
             for queued in self._faults:
@@ -360,7 +372,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake._record(RecordedRequest(method, path, headers, body))
         fault = self.fake._take_fault(method, path)
         if fault is not None and fault.delay_s:
-            self.fake._stopping.wait(fault.delay_s)
+            self.fake._pause(fault.delay_s)
         if fault is not None and fault.drop:
             self.close_connection = True  # no status line at all: the client sees EOF
             return
