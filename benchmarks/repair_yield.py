@@ -37,12 +37,12 @@ from PIL import Image  # noqa: E402
 
 from assets.compliance import load_image, score  # noqa: E402
 from assets.generation import planning  # noqa: E402
-from assets.generation.local_provider import LocalProvider  # noqa: E402
 from assets.generation.repair import Attempt, Repaired, repair  # noqa: E402
-from assets.generation.types import GeneratedImage, ImageSpec  # noqa: E402
 from assets.rendering import NO_REPAIRS, RenderRepairs, render_template  # noqa: E402
-from pipeline_defs.demo_data.brand_kit import store_brand_artwork  # noqa: E402
-from pipeline_defs.demo_data.brands import BRANDS  # noqa: E402
+from core.generation import GeneratedImage, ImageSpec  # noqa: E402
+from resources.local_provider import LocalProvider  # noqa: E402
+from socialpipe.demo.brand_kit import store_brand_artwork  # noqa: E402
+from socialpipe.demo.brands import BRANDS  # noqa: E402
 from tests.compliance_corpus import PLACEMENTS, Render, low_contrast, off_palette, on_brand  # noqa: E402
 
 OFF_BRAND = ["#FF00FF", "#00C000"]

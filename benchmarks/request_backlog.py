@@ -41,7 +41,7 @@ from assets.analytics.reports import records_table  # noqa: E402
 from benchmarks.analytics_usage import admin_url, create_scratch, drop_scratch  # noqa: E402
 from pipeline_defs import sensors  # noqa: E402
 from resources.database import DatabaseResource, pipeline_engine  # noqa: E402
-from resources.image_store import ImageStoreResource  # noqa: E402
+from resources.file_store import ImageStoreResource  # noqa: E402
 from resources.sql_files import sql  # noqa: E402
 from tests.factories import make_brand, make_org, make_user  # noqa: E402
 

@@ -48,7 +48,6 @@ import numpy as np  # noqa: E402
 import pyvips  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
-from assets.placements import all_placements  # noqa: E402
 from assets.variants import reference as reference_module  # noqa: E402
 from assets.variants import render as render_module  # noqa: E402
 from assets.variants import similarity  # noqa: E402
@@ -62,6 +61,7 @@ from assets.variants.pool import (  # noqa: E402
     render_all,
 )
 from assets.variants.render import compose, render_variants  # noqa: E402
+from core.placements import all_placements  # noqa: E402
 from tests.variant_images import natural_image  # noqa: E402
 
 SIDE = 2048

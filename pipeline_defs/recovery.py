@@ -35,7 +35,7 @@ from assets.generation.claims import (
     run_state,
 )
 from pipeline_defs.background_jobs import mirror_dagster_run
-from resources.image_store import FileStore
+from resources.file_store import FileStore
 from resources.sql_files import sql
 
 HOST_TAG = "socialpipe/host"

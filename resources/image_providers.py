@@ -13,8 +13,8 @@ from dagster import ConfigurableResource
 from pydantic import Field
 from sqlalchemy import Engine
 
-from assets.generation.local_provider import LocalProvider
-from assets.generation.types import GenerationError, ImageProvider
+from core.generation import GenerationError, ImageProvider
+from resources.local_provider import LocalProvider
 
 PROVIDERS = ("local", "freepik")
 

@@ -1,7 +1,7 @@
 """Where platform metrics come from, as a Dagster resource.
 
 The default source is a folder that receives the platforms' export files (CSV or JSON
-lines; format in assets/analytics/metrics.py): SOCIALPIPE_METRICS_DIR, else
+lines; format in resources/metrics_exports.py): SOCIALPIPE_METRICS_DIR, else
 `<data dir>/metrics` (`.data/metrics/`). Another source (a platform API client) would
 offer the same `read(window)`.
 """
@@ -12,8 +12,8 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from assets.analytics.metrics import MetricsBatch, read_exports
-from assets.analytics.runner import Window
+from core.windows import Window
+from resources.metrics_exports import MetricsBatch, read_exports
 from resources.paths import data_dir
 
 METRICS_DIR_VARIABLE = "SOCIALPIPE_METRICS_DIR"

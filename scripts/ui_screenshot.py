@@ -153,7 +153,7 @@ def main() -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
         raise SystemExit("chromium is missing: run scripts/install_chromium.sh")
-    from pipeline_defs.cli.instance import prepare_dagster_home
+    from socialpipe.cli.instance import prepare_dagster_home
 
     home, _ = prepare_dagster_home()
     port = _free_port()

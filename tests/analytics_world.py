@@ -16,13 +16,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from pipeline_defs.cli.analytics import RunReport, run_days
-from pipeline_defs.demo_data import load_demo_data
-from pipeline_defs.demo_data.catalog import ORGANIZATIONS
-from pipeline_defs.demo_data.tenants import organization_id
 from resources.database import DatabaseResource, pipeline_engine
 from resources.metrics_source import MetricsSourceResource
 from resources.migrations import upgrade
+from socialpipe.cli.analytics import RunReport, run_days
+from socialpipe.demo import load_demo_data
+from socialpipe.demo.catalog import ORGANIZATIONS
+from socialpipe.demo.tenants import organization_id
 
 DEMO_TODAY = date(2025, 6, 15)
 LAST_DAY = DEMO_TODAY - timedelta(days=1)  # the demo's history ends the day before

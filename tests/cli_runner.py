@@ -12,7 +12,7 @@ def run_cli(
     *args: str, env: dict[str, str] | None = None, check: bool = True, timeout: float = 300
 ):
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline_defs.cli", *args],
+        [sys.executable, "-m", "socialpipe.cli", *args],
         cwd=REPO_ROOT,
         env=env if env is not None else dict(os.environ),
         capture_output=True,

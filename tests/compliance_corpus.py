@@ -35,14 +35,14 @@ from assets.brand_kits import BrandKit, TemplateSpec
 from assets.brand_kits.geometry import Box
 from assets.compliance.colour import EPSILON, KAPPA, srgb_to_lab, srgb_to_xyz_matrix
 from assets.compliance.images import NormalisedImage
-from assets.generation.local_provider import LocalProvider
-from assets.generation.types import ImageSpec
-from assets.placements import Placement, all_placements
 from assets.rendering import render_template
 from assets.rendering import text_zones as tz
 from assets.rendering.contrast import Ink, contrast_ratio, luminance
 from assets.rendering.layers import place_logo, rounded_mask
-from pipeline_defs.demo_data.brands import BRANDS, DemoBrand
+from core.generation import ImageSpec
+from core.placements import Placement, all_placements
+from resources.local_provider import LocalProvider
+from socialpipe.demo.brands import BRANDS, DemoBrand
 from tests.test_brand_kits import demo_kit, demo_template
 
 DEGRADATIONS = {

@@ -103,8 +103,8 @@ def demo_world(make_database: Callable[[], str], tmp_path_factory):
     """A database with the demo tenants loaded, and the media folder they live in."""
     from types import SimpleNamespace
 
-    from pipeline_defs.demo_data import load_demo_data
     from resources.database import pipeline_engine
+    from socialpipe.demo import load_demo_data
 
     url = make_database()
     upgrade(url)

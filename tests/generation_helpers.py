@@ -150,7 +150,7 @@ def first_request(engine: Engine, *, brand: str | None = None, submitted: bool =
 def first_demo_row(rows):
     """The first of ``rows`` (each with the request's ``id``, its organization's ``slug``
     and its ``title``) that is a demo request itself, not a copy another test made."""
-    from pipeline_defs.demo_data.ids import demo_id
+    from socialpipe.demo.ids import demo_id
 
     return next(row for row in rows if row.id == demo_id("request", row.slug, row.title))
 

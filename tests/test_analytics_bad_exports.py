@@ -7,7 +7,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from assets.analytics.metrics import MAX_SHOWN, read_exports
+from resources.metrics_exports import MAX_SHOWN, read_exports
 
 HEADER = "external_post_id,platform,date,impressions,likes,clicks,currency,period"
 DAY = date(2025, 1, 10)

@@ -15,7 +15,8 @@ from assets.analytics.checks import (
 from assets.analytics.expectations import validate, with_derived_columns
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
-from assets.analytics.runner import Window, partition_frame, run_model
+from assets.analytics.runner import partition_frame, run_model
+from core.windows import Window
 
 pytest_plugins = ["tests.analytics_world"]
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from pipeline_defs.cli.analytics import app
+from socialpipe.cli.analytics import app
 
 pytest_plugins = ["tests.analytics_world"]
 

@@ -15,9 +15,9 @@ from sqlalchemy import text
 
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import Reconciliation, reconcile, reconcile_metrics
-from assets.analytics.runner import Window
-from pipeline_defs.cli.analytics import check_days
+from core.windows import Window
 from resources.metrics_source import MetricsSourceResource
+from socialpipe.cli.analytics import check_days
 
 pytest_plugins = ["tests.analytics_world"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from assets.analytics.metrics import read_exports
+from resources.metrics_exports import read_exports
 
 pytest_plugins = ["tests.analytics_world"]
 
@@ -195,7 +195,7 @@ def test_the_demo_export_loads_and_changes_nothing(
     analytics_world, backfilled, tmp_path, monkeypatch
 ) -> None:
     """`socialpipe analytics demo`: export the demo's metrics, backfill its 90 days."""
-    from pipeline_defs.cli.analytics import backfill_demo
+    from socialpipe.cli.analytics import backfill_demo
 
     monkeypatch.setenv("DATABASE_URL", analytics_world.url)
     monkeypatch.setenv("SOCIALPIPE_METRICS_DIR", str(tmp_path))

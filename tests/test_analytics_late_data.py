@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile, reconcile_metrics
-from assets.analytics.runner import Window
+from core.windows import Window
 from pipeline_defs.background_jobs import late_data_sensor
 from pipeline_defs.background_jobs.late_data import (
     METRICS_ASSETS,
@@ -26,8 +26,8 @@ from pipeline_defs.background_jobs.late_data import (
 from pipeline_defs.background_jobs.launch import run_request_for
 from pipeline_defs.background_jobs.queue import claim_jobs
 from pipeline_defs.background_jobs.rules import InvalidJob, validate_job
-from pipeline_defs.cli.analytics import analytics_job
 from resources.sql_files import sql
+from socialpipe.cli.analytics import analytics_job
 
 pytest_plugins = ["tests.analytics_world"]
 

@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from assets.analytics.models import load_models
-from assets.analytics.runner import Window, run_model
+from assets.analytics.runner import run_model
+from core.windows import Window
 from resources.sql_files import sql
 from tests.factories import make_api_usage, make_tenant
 

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from assets.approvals.definitions import content_approvals
 from assets.approvals.routing import route_requests
-from pipeline_defs.cli.approvals import app
 from resources.database import DatabaseResource
+from socialpipe.cli.approvals import app
 from tests.approvals_helpers import (
     approval_tenant,
     approvals,

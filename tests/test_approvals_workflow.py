@@ -13,7 +13,7 @@ from assets.approvals.workflow import (
     parse_workflow,
     restore,
 )
-from pipeline_defs.demo_data.workflows import demo_workflows, matching_workflow
+from socialpipe.demo.workflows import demo_workflows, matching_workflow
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()
 

@@ -194,7 +194,7 @@ def test_escalation_runs_are_mirrored_only_when_they_fail(small_world, instance:
 
 
 def test_the_command_line_records_the_runs_it_launches(small_world, monkeypatch, tmp_path):
-    from pipeline_defs.cli.requests import run_job
+    from socialpipe.cli.requests import run_job
 
     url, engine, *_ = small_world
     monkeypatch.setenv("DATABASE_URL", url)

@@ -381,7 +381,7 @@ def _write(folder: Path) -> None:
 def _run(case: Case, folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     args = [arg.replace("{d}", str(folder)) for arg in case.args]
     return subprocess.run(
-        [sys.executable, "-m", "pipeline_defs.cli", *args],
+        [sys.executable, "-m", "socialpipe.cli", *args],
         cwd=REPO_ROOT,
         env=env,
         input=case.stdin if case.stdin is not None else b"",

@@ -22,12 +22,12 @@ from assets.brand_kits import (
     load_template,
 )
 from assets.brand_kits.fonts import PILLOW_DEFAULT, resolve_font
-from assets.placements import all_placements
-from pipeline_defs.demo_data import brand_kit as demo_artwork
-from pipeline_defs.demo_data import templates as demo_templates
-from pipeline_defs.demo_data.brands import BRANDS, DemoBrand
-from pipeline_defs.demo_data.db import as_json
-from pipeline_defs.demo_data.tenants import brand_id, brand_profile_row, user_id
+from core.placements import all_placements
+from socialpipe.demo import brand_kit as demo_artwork
+from socialpipe.demo import templates as demo_templates
+from socialpipe.demo.brands import BRANDS, DemoBrand
+from socialpipe.demo.db import as_json
+from socialpipe.demo.tenants import brand_id, brand_profile_row, user_id
 
 ANCHOR = date(2026, 1, 15)
 NORTHWIND = BRANDS[0]

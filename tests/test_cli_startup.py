@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from pipeline_defs.cli import app
+from socialpipe.cli import app
 from tests.cli_runner import REPO_ROOT
 
 HEAVY = ("dagster", "pandas", "great_expectations")
@@ -19,7 +19,7 @@ HEAVY = ("dagster", "pandas", "great_expectations")
 # run the CLI on the argument lists given, then report the heavy packages loaded
 PROBE = """
 import atexit, json, sys
-from pipeline_defs.cli import app
+from socialpipe.cli import app
 
 HEAVY = {heavy!r}
 
@@ -86,8 +86,8 @@ def test_each_group_and_command_help_imports_nothing_heavy(group: str) -> None:
 
 def test_settings_types_are_the_stores() -> None:
     # spelt out in the CLI so that --help does not load the settings package
-    from pipeline_defs.cli.settings import DataType
     from resources.settings import DATA_TYPES
+    from socialpipe.cli.settings import DataType
 
     assert [member.value for member in DataType] == list(DATA_TYPES)
 
@@ -95,7 +95,7 @@ def test_settings_types_are_the_stores() -> None:
 def test_the_collector_is_off_while_loading_and_back_on_for_the_run() -> None:
     script = """
 import gc
-from pipeline_defs.cli import collector
+from socialpipe.cli import collector
 collector.while_loading()
 assert not gc.isenabled()
 import sqlalchemy  # what loading does
@@ -111,7 +111,7 @@ assert gc.isenabled() and gc.get_freeze_count() > 0
 def test_a_process_that_imports_the_cli_keeps_its_collector() -> None:
     import gc
 
-    from pipeline_defs.cli import collector
+    from socialpipe.cli import collector
 
     frozen = gc.get_freeze_count()
     collector.loaded()  # as run_job calls it in a test's process
@@ -123,7 +123,7 @@ def test_the_entry_point_adds_no_database_library_to_help() -> None:
     # imports for that must not bring SQLAlchemy or the driver into every --help
     probe = (
         "import sys\nsys.argv = ['socialpipe', '--help']\n"
-        "from pipeline_defs.cli import main\n"
+        "from socialpipe.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('LOADED=' + ','.join(sorted({n.split('.')[0] for n in sys.modules}"
         " & {'sqlalchemy', 'psycopg', 'dagster'})), file=sys.stderr)\n"

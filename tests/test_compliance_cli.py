@@ -9,8 +9,8 @@ import yaml
 from PIL import Image
 from typer.testing import CliRunner
 
-from pipeline_defs.cli.compliance import app
-from pipeline_defs.demo_data.brands import BRANDS
+from socialpipe.cli.compliance import app
+from socialpipe.demo.brands import BRANDS
 from tests.compliance_corpus import logo_removed, on_brand
 from tests.compliance_files import encoded, png_with_header
 from tests.generation_helpers import asset_rows, generate

@@ -17,10 +17,11 @@ from sqlalchemy import Engine, text
 from assets.analytics.compliance_intervals import estimate_groups, read_image_weeks, read_minimum
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
-from assets.analytics.runner import Window, run_model
-from assets.gallery.compliance_load import pooled_history
+from assets.analytics.runner import run_model
+from core.windows import Window
 from resources.settings.categories import normalize
 from resources.settings.errors import InvalidSettingError
+from socialpipe.gallery.compliance_load import pooled_history
 from tests.factories import make_brand, make_org, make_request, make_user
 
 # two ISO weeks long past: complete on any day the suite runs

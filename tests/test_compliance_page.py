@@ -16,8 +16,8 @@ from PIL import Image
 
 from assets.analytics.bootstrap import Interval
 from assets.analytics.compliance_intervals import GroupEstimate, Minimum
-from assets.gallery.compliance_load import CompliancePage, PlatformView
-from assets.gallery.compliance_page import render_compliance_page
+from socialpipe.gallery.compliance_load import CompliancePage, PlatformView
+from socialpipe.gallery.compliance_page import render_compliance_page
 
 GREEN = (0x1A, 0x7F, 0x37)
 

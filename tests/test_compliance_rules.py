@@ -19,7 +19,7 @@ from assets.compliance.scorer import score
 from assets.compliance.settings import DEFAULT_SETTINGS
 from assets.rendering import render_template
 from assets.rendering.layers import place_logo
-from pipeline_defs.demo_data.brands import BRANDS
+from socialpipe.demo.brands import BRANDS
 from tests.compliance_corpus import DEGRADATIONS, Sample, build_corpus, logo_removed, on_brand
 from tests.compliance_files import (
     encoded,

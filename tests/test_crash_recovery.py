@@ -39,8 +39,8 @@ MOMENT_TIMEOUT_S = 600
 def world(make_database, tmp_path_factory):
     from types import SimpleNamespace
 
-    from pipeline_defs.demo_data import load_demo_data
     from resources.database import pipeline_engine
+    from socialpipe.demo import load_demo_data
 
     url = make_database()
     upgrade(url)
@@ -119,7 +119,7 @@ MOMENTS: dict[str, str] = {
 
 def cli(world, *args: str, **popen) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline_defs.cli", "requests", "process", *args],
+        [sys.executable, "-m", "socialpipe.cli", "requests", "process", *args],
         cwd=REPO_ROOT,
         env=world.env,
         stdout=subprocess.PIPE,

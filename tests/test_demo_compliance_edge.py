@@ -1,5 +1,5 @@
 """The demo answers "does brand compliance pay?" both ways (issue 20): over the archive
-of published posts (pipeline_defs/demo_data/archive.py), with the demo's engagement
+of published posts (socialpipe/demo/archive.py), with the demo's engagement
 model, Instagram's on-brand band is clearly above the platform baseline and LinkedIn's
 is not told apart from it, estimated as the gallery page does.
 
@@ -14,9 +14,9 @@ from datetime import date
 import pytest
 
 from assets.analytics.compliance_intervals import ImageWeek, Minimum, estimate_groups
-from assets.placements import primary_placement
-from pipeline_defs.demo_data import engagement, history
-from pipeline_defs.demo_data.archive import (
+from core.placements import primary_placement
+from socialpipe.demo import engagement, history
+from socialpipe.demo.archive import (
     ARCHIVE_POSTS,
     archive_drift,
     archive_published_at,

@@ -9,9 +9,9 @@ from sqlalchemy import text
 
 from assets.compliance.scorer import score
 from assets.compliance.settings import DEFAULT_WEIGHTS
-from pipeline_defs.demo_data import history, requests, settings
-from pipeline_defs.demo_data.brands import BRANDS
-from pipeline_defs.demo_data.ids import demo_id
+from socialpipe.demo import history, requests, settings
+from socialpipe.demo.brands import BRANDS
+from socialpipe.demo.ids import demo_id
 
 # the verdict of a failure per enforcement level, as README/DESIGN §5 state it
 WHEN_A_RULE_FAILS = {

@@ -27,7 +27,8 @@ from assets.analytics.event_partitions import (
     retention_months,
 )
 from assets.analytics.models import load_models
-from assets.analytics.runner import Window, run_model
+from assets.analytics.runner import run_model
+from core.windows import Window
 from resources.migrations import alembic_config, upgrade
 from resources.tenancy import PIPELINE_ROLE, scope_to_tenant
 from tests.factories import make_activity_log, make_api_usage, make_setting, make_tenant

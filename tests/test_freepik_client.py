@@ -14,7 +14,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from assets.generation.types import ApiCall, BudgetExceededError, ImageSpec, PaletteColor
+from core.generation import ApiCall, BudgetExceededError, ImageSpec, PaletteColor
 from resources.freepik import (
     FreepikAuthError,
     FreepikBadRequestError,

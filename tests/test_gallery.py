@@ -12,16 +12,16 @@ from typer.testing import CliRunner
 
 from assets.approvals.definitions import content_approvals
 from assets.compliance.definitions import asset_compliance
-from assets.gallery import MediaLinks, build_gallery
-from assets.gallery.markup import el
 from assets.generation.definitions import generated_assets
 from assets.variants.definitions import asset_variants
-from pipeline_defs.cli.demo import pass_rate
-from pipeline_defs.cli.gallery import app
 from pipeline_defs.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
+from socialpipe.cli.demo import pass_rate
+from socialpipe.cli.gallery import app
+from socialpipe.gallery import MediaLinks, build_gallery
+from socialpipe.gallery.markup import el
 from tests.generation_helpers import copy_request, first_request, fixed_id
 
 HOSTILE_TITLE = '<script>alert("gallery")</script> & <b>bold</b>'

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from assets.generation.currency import NoExchangeRateError, organization_currency, rate_table
 from assets.generation.ledger import Budget, UsageLedger
 from assets.generation.pricing import Price
-from assets.generation.types import ApiCall, BudgetExceededError
+from core.generation import ApiCall, BudgetExceededError
 from resources.settings.categories import normalize
 from resources.settings.errors import InvalidSettingError
 from tests.factories import make_api_usage, make_org, make_user

@@ -111,7 +111,7 @@ def test_the_same_seed_reproduces_the_same_image(demo_world, template_request):
 def test_masters_are_lossless_in_a_format_their_platform_takes(demo_world, template_request):
     from PIL import Image
 
-    from assets.placements import primary_placement
+    from core.placements import primary_placement
 
     request_id = copy_request(
         demo_world.engine,
@@ -138,7 +138,7 @@ def test_masters_are_lossless_in_a_format_their_platform_takes(demo_world, templ
 
 def test_a_master_follows_the_configured_placement_formats() -> None:
     from assets.generation.process import master_encoding
-    from assets.placements import all_placements, with_overrides
+    from core.placements import all_placements, with_overrides
 
     shipped = all_placements()
     jpeg_only = with_overrides({"tiktok.photo": {"formats": ["jpeg"]}})

@@ -15,10 +15,10 @@ from assets.compliance import load_image, score
 from assets.compliance.process import ComplianceServices, score_assets
 from assets.compliance.repairs import NOT_REPAIRABLE, POLICY, repair_plan
 from assets.generation.repair import Attempt, budget_share, max_attempts, repair
-from assets.generation.types import GeneratedImage, GenerationError, ImageSpec
 from assets.rendering import RenderRepairs, render_template
-from pipeline_defs.demo_data.brands import BRANDS
-from resources.image_store import FileStore
+from core.generation import GeneratedImage, GenerationError, ImageSpec
+from resources.file_store import FileStore
+from socialpipe.demo.brands import BRANDS
 from tests.compliance_corpus import low_contrast, off_palette, on_brand
 from tests.freepik_world import PRICE, instagram_request, set_budget, set_number, spent
 from tests.freepik_world import usage as _usage
@@ -317,7 +317,7 @@ def test_a_refused_call_stops_a_palette_repair_with_the_reason(demo_media):  # n
 def test_the_gallery_shows_a_repaired_images_attempts(demo_world, tmp_path):
     from pathlib import Path
 
-    from assets.gallery import MediaLinks, build_gallery
+    from socialpipe.gallery import MediaLinks, build_gallery
     from tests.test_gallery import parse
 
     engine = demo_world.engine
@@ -340,7 +340,7 @@ def test_the_gallery_shows_a_repaired_images_attempts(demo_world, tmp_path):
 
 
 def test_a_thumbnail_that_is_not_an_inline_image_is_never_shown():
-    from assets.gallery.model import attempts_from
+    from socialpipe.gallery.model import attempts_from
 
     record = {
         "kept": 1,
@@ -381,7 +381,7 @@ def test_requested_colours_that_are_not_colours_fail_the_request_naming_the_fiel
 
 def test_requested_colours_lead_the_palette_and_a_repair_drops_them():
     from assets.generation import planning
-    from assets.generation.types import PaletteColor
+    from core.generation import PaletteColor
 
     brand = (PaletteColor("#3E2723", 3.0), PaletteColor("#F5EFE6", 2.0))
     asked = planning.request_palette({"style_preferences": {"colors": ["#ff00ff"]}}, brand)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from resources.image_store import FileStore, UnsafeKeyError
+from resources.file_store import FileStore, UnsafeKeyError
 
 
 def test_put_read_delete_round_trip(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """`socialpipe jobs list | show | queue | cancel` against a real database.
 
-Invoked in-process through a root app built the way pipeline_defs/cli registers its
+Invoked in-process through a root app built the way socialpipe/cli registers its
 groups. The database is the module's own: the queue sensor claims every due row it
 can see, and the last test lets it claim what the command line queued.
 """
@@ -17,9 +17,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from pipeline_defs.background_jobs.runs import JOB_ID_TAG
-from pipeline_defs.cli import jobs
 from pipeline_defs.jobs import generation_run_config
 from resources.tenancy import tenant_connection
+from socialpipe.cli import jobs
 from tests.background_jobs_helpers import job_row, tick, two_tenants
 from tests.cli_runner import run_cli
 

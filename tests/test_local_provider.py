@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from assets.generation.local_provider import LocalProvider
-from assets.generation.types import ApiCall, GenerationError, ImageSpec, PaletteColor
+from core.generation import ApiCall, GenerationError, ImageSpec, PaletteColor
+from resources.local_provider import LocalProvider
 
 PALETTE = (
     PaletteColor("#3E2723", 3.0),

@@ -15,9 +15,9 @@ from assets.compliance.render_info import read_render_info
 from assets.compliance.safe_zones import safe_zone_rule
 from assets.compliance.scorer import score
 from assets.compliance.settings import DEFAULT_SETTINGS
-from assets.placements import find_placement, with_overrides
 from assets.variants.crops import Corner, Insets, Zone, plan_frame
-from pipeline_defs.demo_data.brands import BRANDS
+from core.placements import find_placement, with_overrides
+from socialpipe.demo.brands import BRANDS
 from tests.compliance_corpus import on_brand
 from tests.test_brand_kits import demo_media, template_row  # noqa: F401 (a fixture)
 

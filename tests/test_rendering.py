@@ -10,11 +10,11 @@ from PIL import Image
 
 from assets.brand_kits import BrandKit, TemplateSpec, load_brand_kit, load_template
 from assets.brand_kits.geometry import Box
-from assets.generation.local_provider import LocalProvider
-from assets.generation.types import ImageSpec
-from assets.placements import all_placements
 from assets.rendering import WCAG_AA, contrast_ratio, luminance, render_template, request_texts
-from pipeline_defs.demo_data.brands import BRANDS
+from core.generation import ImageSpec
+from core.placements import all_placements
+from resources.local_provider import LocalProvider
+from socialpipe.demo.brands import BRANDS
 from tests.test_brand_kits import (
     NORTHWIND,
     asset_rows,

@@ -16,11 +16,11 @@ from PIL import Image
 from psycopg import sql
 from sqlalchemy import Connection, Engine, create_engine, text
 
-from assets.placements import all_placements, primary_placement
-from pipeline_defs.demo_data import DemoDataConflictError, load_demo_data
-from pipeline_defs.demo_data import api_usage as api_usage_module
+from core.placements import all_placements, primary_placement
 from resources.database import pipeline_engine
 from resources.migrations import upgrade
+from socialpipe.demo import DemoDataConflictError, load_demo_data
+from socialpipe.demo import api_usage as api_usage_module
 
 FIRST_TODAY = date(2025, 3, 15)
 ANCHOR = FIRST_TODAY - timedelta(days=1)  # history ends the day before the first load

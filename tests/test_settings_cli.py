@@ -1,6 +1,6 @@
 """`socialpipe settings list | get | set | delete | rotate-secrets` against a real database.
 
-Invoked in-process through a root app built the way pipeline_defs/cli registers its
+Invoked in-process through a root app built the way socialpipe/cli registers its
 groups; the last test runs the installed command itself once `settings` is registered.
 """
 
@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from assets.generation.context import _settings
 from assets.generation.pricing import price_list
-from assets.placements import PlacementSettingError, with_overrides
-from pipeline_defs.cli import settings
+from core.placements import PlacementSettingError, with_overrides
+from socialpipe.cli import settings
 from tests.cli_runner import run_cli
 
 PLAINTEXT = "sk-live-cli-5f0c2a-never-shown"

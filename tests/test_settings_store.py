@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from assets.generation.context import _settings
 from assets.generation.ledger import Budget, budgets_for
 from assets.generation.pricing import Price, price_list
-from assets.placements import PlacementSettingError, with_overrides
+from core.placements import PlacementSettingError, with_overrides
 from resources.settings import (
     MASK,
     InvalidSettingError,

@@ -9,8 +9,8 @@ from dagster import materialize
 from PIL import Image
 from sqlalchemy import text
 
-from assets.placements import placements_for
 from assets.variants.definitions import VARIANT_CHECKS, asset_variants
+from core.placements import placements_for
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from resources.sql_files import sql

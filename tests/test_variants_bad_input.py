@@ -12,13 +12,13 @@ from typer.testing import CliRunner
 
 from assets.brand_kits import load_template
 from assets.compliance.scorer import score
-from assets.placements import placements_for
 from assets.rendering import render_template
 from assets.variants.crops import Zone
 from assets.variants.zones import nested_zones
-from pipeline_defs.cli.variants import app
-from pipeline_defs.demo_data import history
-from pipeline_defs.demo_data.brands import BRANDS
+from core.placements import placements_for
+from socialpipe.cli.variants import app
+from socialpipe.demo import history
+from socialpipe.demo.brands import BRANDS
 from tests.test_brand_kits import template_row
 from tests.variant_images import ZONE_COLOURS, colour_box, encoded, marked_image
 

@@ -5,8 +5,8 @@ import io
 
 from PIL import Image
 
-from assets.placements import all_placements
 from assets.variants.checks import byte_problems, dimension_problems
+from core.placements import all_placements
 
 
 def _png(width: int, height: int) -> bytes:

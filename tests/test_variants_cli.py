@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 from typer.testing import CliRunner
 
-from pipeline_defs.cli.variants import app
+from socialpipe.cli.variants import app
 from tests.test_variants_crops import SQUARE_TEMPLATE
 from tests.variant_images import ZONE_COLOURS, colour_box, encoded, marked_image, natural_image
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assets.placements import all_placements
 from assets.variants.crops import ZONE_WEIGHTS, Insets, Zone, cover_size, plan_frame
+from core.placements import all_placements
 
 TOL = 1e-6
 PROPERTY = settings(max_examples=150, deadline=None, derandomize=True)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from assets.placements import all_placements
 from assets.variants.crops import Zone
 from assets.variants.render import render_variants
+from core.placements import all_placements
 
 FLOORS = {"jpeg": 0.97, "webp": 0.95}
 SIGMA = 1.5

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from assets.gallery.model import variant_from_row
-from assets.placements import all_placements
 from assets.variants.checks import fill_problems
 from assets.variants.crops import Zone
 from assets.variants.render import render_variants
+from core.placements import all_placements
+from socialpipe.gallery.model import variant_from_row
 
 LUMA = np.array([0.299, 0.587, 0.114])
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from assets.placements import (
+from core.placements import (
     PlacementSettingError,
     UnknownPlacementError,
     all_placements,

@@ -1,7 +1,7 @@
 """The process pool: same results as in-process, one bad image fails alone."""
 
-from assets.placements import Placement
 from assets.variants.pool import JobFailure, RenderJob, render_all, run_job
+from core.placements import Placement
 from tests.variant_images import encoded, natural_image
 
 PLACEMENTS = (Placement("test", "wide", 400, 225, 10_000_000, ("jpeg",)),)

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import pyvips
 
-from assets.placements import Placement
 from assets.variants import similarity
 from assets.variants.encode import (
     QualityPolicy,
@@ -15,6 +14,7 @@ from assets.variants.encode import (
     to_pillow,
 )
 from assets.variants.render import render_variants
+from core.placements import Placement
 from tests.variant_images import encoded, natural_image
 
 

@@ -7,11 +7,11 @@ import pytest
 import pyvips
 from PIL import Image, ImageOps
 
-from assets.placements import Placement, all_placements, placements_for
 from assets.variants import similarity
 from assets.variants.crops import Insets
 from assets.variants.decode import VariantInputError
 from assets.variants.render import RenderOptions, render_variants
+from core.placements import Placement, all_placements, placements_for
 from tests.test_variants_crops import SQUARE_TEMPLATE
 from tests.variant_images import (
     ZONE_COLOURS,

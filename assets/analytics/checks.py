@@ -23,7 +23,8 @@ from assets.analytics.expectations import Validation, validate, with_derived_col
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
 from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile, reconcile_metrics
-from assets.analytics.runner import Window, partition_frame
+from assets.analytics.runner import partition_frame
+from core.windows import Window
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 

@@ -23,7 +23,7 @@ from resources.sql_files import sql
 
 if TYPE_CHECKING:
     from assets.analytics.models import Model
-    from assets.analytics.runner import Window
+    from core.windows import Window
 
 BASE_SEED = 20
 BANDS = ("<70", "70-90", ">=90")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from assets.analytics.metrics import Malformed, MetricsBatch
-from assets.analytics.runner import Window
+from core.windows import Window
+from resources.metrics_exports import Malformed, MetricsBatch
 from resources.sql_files import sql
 
 STAGE_COLUMNS = (

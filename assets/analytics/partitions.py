@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from dagster import DailyPartitionsDefinition, TimeWindow
 
-from assets.analytics.runner import Window
+from core.windows import Window
 
 START_DATE_VARIABLE = "ANALYTICS_START_DATE"
 DEFAULT_START_DATE = "2024-01-01"

@@ -17,9 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from sqlalchemy import Connection
 
-from assets.analytics.metrics import COUNT_FIELDS, MetricsBatch
 from assets.analytics.models import Model
-from assets.analytics.runner import Window, partition_frame
+from assets.analytics.runner import partition_frame
+from core.windows import Window
+from resources.metrics_exports import COUNT_FIELDS, MetricsBatch
 from resources.sql_files import sql
 
 MAX_SHOWN = 10

@@ -22,7 +22,7 @@ from assets.brand_kits.errors import BrandKitError, first_problem
 from assets.brand_kits.fonts import ResolvedFont, resolve_font
 from assets.brand_kits.logo import MIN_LOGO_SIDE, LogoError, decode_logo
 from assets.brand_kits.sources import read_logo
-from assets.generation.types import PaletteColor
+from core.generation import PaletteColor
 
 log = logging.getLogger(__name__)
 

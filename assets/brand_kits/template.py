@@ -5,7 +5,7 @@ Text zones: headline, subheadline, body, cta; image zones: logo, background
 (the whole canvas when absent). Every zone must lie inside the canvas, and
 where the placement has UI overlay areas (docs/PLACEMENTS.md: bands along the
 edges, ``safe_area_px``, and corner boxes, ``overlays_px``, in
-assets/platform_placements.toml, merged with the row's layout_config) text and
+core/platform_placements.toml, merged with the row's layout_config) text and
 logo zones must stay out of them.
 """
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assets.brand_kits.errors import TemplateError, first_problem
 from assets.brand_kits.geometry import Box, OverlayBox, SafeArea
-from assets.placements import Overlay, Placement, all_placements, overlays_of
+from core.placements import Overlay, Placement, all_placements, overlays_of
 
 TEXT_ZONES = ("headline", "subheadline", "body", "cta")
 IMAGE_ZONES = ("logo", "background")
@@ -179,7 +179,7 @@ def load_template(
 ) -> TemplateSpec:
     """Validate a content_templates row (dict-like; jsonb as objects or JSON text).
 
-    ``placements`` (default: assets/platform_placements.toml) supplies the UI
+    ``placements`` (default: core/platform_placements.toml) supplies the UI
     overlay bands. Raises TemplateError naming the field.
     """
     if not isinstance(row, Mapping):

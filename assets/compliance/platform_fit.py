@@ -3,7 +3,7 @@
 from assets.compliance.images import NormalisedImage
 from assets.compliance.results import Check, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
-from assets.placements import Placement
+from core.placements import Placement
 
 RULE = "platform_fit"
 # Pillow's format names for what the placements file calls them

@@ -22,8 +22,8 @@ from assets.brand_kits import BrandKit, BrandKitError, load_brand_kit
 from assets.compliance.images import ImageRefusedError, load_image
 from assets.compliance.results import DETAILS_VERSION
 from assets.compliance.scorer import score
-from assets.placements import Placement, all_placements, primary_placement
-from resources.image_store import FileStore
+from core.placements import Placement, all_placements, primary_placement
+from resources.file_store import FileStore
 from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 

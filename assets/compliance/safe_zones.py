@@ -12,7 +12,7 @@ from assets.compliance.boxes import overlap
 from assets.compliance.render_info import RenderInfo
 from assets.compliance.results import RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
-from assets.placements import Placement
+from core.placements import Placement
 
 RULE = "safe_zones"
 # the logo's box comes from template matching, accurate to a pixel or two

@@ -18,7 +18,7 @@ from assets.compliance.results import ComplianceResult, decide_status, weighted_
 from assets.compliance.safe_zones import safe_zone_rule
 from assets.compliance.settings import DEFAULT_SETTINGS, RuleSettings
 from assets.compliance.text_fit import text_fit_rule
-from assets.placements import Placement, all_placements
+from core.placements import Placement, all_placements
 
 
 def find_placement(key: str | None) -> Placement | None:

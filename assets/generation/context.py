@@ -9,8 +9,8 @@ from sqlalchemy import Connection
 from assets.generation.currency import CATEGORY as EXCHANGE_RATES
 from assets.generation.currency import rate_table
 from assets.generation.pricing import Price, price_list
-from assets.generation.types import PaletteColor
-from assets.placements import Placement, primary_placement
+from core.generation import PaletteColor
+from core.placements import Placement, primary_placement
 from resources.settings import category_values, placements
 from resources.sql_files import sql
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assets.generation.types import GenerationError
+from core.generation import GenerationError
 
 CATEGORY = "exchange_rates"
 DEFAULT_CURRENCY = "USD"

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, text
 
 from assets.generation.currency import Conversion, conversion
 from assets.generation.pricing import Price, cost_of, price_for
-from assets.generation.types import ApiCall, BudgetExceededError, BudgetGuard
+from core.generation import ApiCall, BudgetExceededError, BudgetGuard
 from resources.sql_files import sql
 
 # the first key of an organization's budget lock (the second is hashtext(its id)); any

@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from assets.generation.types import GenerationError, ImageSpec, PaletteColor
-from assets.placements import Placement, primary_placement
+from core.generation import GenerationError, ImageSpec, PaletteColor
+from core.placements import Placement, primary_placement
 from resources.freepik.sizes import size_name_for
 
 # A brief is a paragraph or two; past this it is a pasted document, not a brief.

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assets.generation.types import ApiCall, GenerationError
+from core.generation import ApiCall, GenerationError
 
 
 @dataclass(frozen=True)

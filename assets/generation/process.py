@@ -31,10 +31,10 @@ from assets.generation.currency import organization_currency
 from assets.generation.file_facts import image_dimensions
 from assets.generation.ledger import UsageLedger, budgets_for
 from assets.generation.repair import Attempt, Repaired, budget_share, max_attempts, repair
-from assets.generation.types import GeneratedImage, GenerationError, ImageProvider, ImageSpec
-from assets.placements import Placement, primary_placement
 from assets.rendering import NO_REPAIRS, RenderRepairs, render_template, request_texts
-from resources.image_store import FileStore
+from core.generation import GeneratedImage, GenerationError, ImageProvider, ImageSpec
+from core.placements import Placement, primary_placement
+from resources.file_store import FileStore
 from resources.sql_files import sql
 
 # what a request's owner can act on; anything else is reported as an internal error

@@ -22,8 +22,8 @@ from PIL import Image
 
 from assets.compliance.repairs import repair_plan, unrepairable
 from assets.compliance.results import ComplianceResult
-from assets.generation.types import GeneratedImage, GenerationError, ImageSpec
 from assets.rendering import NO_REPAIRS, RenderRepairs
+from core.generation import GeneratedImage, GenerationError, ImageSpec
 
 DEFAULT_MAX_ATTEMPTS = 2
 MAX_ATTEMPTS_LIMIT = 5  # each may be a paid call: a typo of 50 must not spend 50 calls

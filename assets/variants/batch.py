@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from assets.brand_kits import TemplateError
-from assets.placements import placements_for
 from assets.variants.pool import JobFailure, RenderJob, default_workers, render_all
 from assets.variants.records import ELIGIBLE, AssetChangedError, SavedVariant, replace_variants
 from assets.variants.render import RenderOptions
 from assets.variants.zones import template_zones
-from resources.image_store import FileStore
+from core.placements import placements_for
+from resources.file_store import FileStore
 from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 

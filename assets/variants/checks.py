@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from PIL import Image
 
-from assets.placements import Placement, UnknownPlacementError, find_placement
+from core.placements import Placement, UnknownPlacementError, find_placement
 
 MIN_QUALITY_SCORE = 0.9
 

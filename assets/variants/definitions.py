@@ -25,7 +25,8 @@ from assets.variants.focus import INTERESTING
 from assets.variants.render import RenderOptions
 from assets.variants.report import preview_markdown, problems_markdown, summary_metadata
 from resources.database import DatabaseResource
-from resources.image_store import FileStore, ImageStoreResource
+from resources.file_store import FileStore
+from resources.image_store import ImageStoreResource
 from resources.settings import placements as placements_from_settings
 from resources.sql_files import sql
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import pyvips
 
-from assets.placements import Placement
 from assets.variants.crops import Zone
 from assets.variants.decode import VariantInputError
 from assets.variants.encode import RenditionError
 from assets.variants.render import RenderedSource, RenderOptions, render_variants
+from core.placements import Placement
 
 IN_FLIGHT_PER_WORKER = 2
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from assets.variants.render import RenderedSource, Rendition
-from resources.image_store import FileStore
+from resources.file_store import FileStore
 from resources.sql_files import sql
 
 ELIGIBLE = ("passed", "passed_with_warnings", "needs_review")

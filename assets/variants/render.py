@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 import pyvips
 from PIL import Image
 
-from assets.placements import Placement
 from assets.variants import reference, similarity
 from assets.variants.crops import (
     MARGIN,
@@ -29,6 +28,7 @@ from assets.variants.crops import (
 from assets.variants.decode import MAX_PIXELS, Source, load_source, read_header
 from assets.variants.encode import QualityPolicy, SizeModel, encode_within
 from assets.variants.focus import INTERESTING, Focus
+from core.placements import Placement
 
 KERNEL = "lanczos3"
 FEATHER = 10.0  # px: how softly the picture fades into the fill (a ramp across its edge)

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from assets.analytics.metrics import SUFFIXES, read_exports
 from pipeline_defs.background_jobs.rules import RECOMPUTE_ANALYTICS
+from resources.metrics_exports import SUFFIXES, read_exports
 from resources.sql_files import sql
 
 METRICS_ASSETS = (

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 from tenacity import Retrying
 
-from assets.generation.types import ApiCall, BudgetGuard, CallRecorder
+from core.generation import ApiCall, BudgetGuard, CallRecorder
 from resources.freepik.errors import (
     FreepikAuthError,
     FreepikBadRequestError,

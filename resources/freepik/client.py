@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt
 
-from assets.generation.types import BudgetGuard, CallRecorder, GeneratedImage, ImageSpec
+from core.generation import BudgetGuard, CallRecorder, GeneratedImage, ImageSpec
 from resources.freepik import payloads
 from resources.freepik.api import ApiConnection, ApiRequest, Reader, T, call_api
 from resources.freepik.downloads import (

@@ -6,7 +6,7 @@ status and the API's own "message" field, because that field is usually the only
 place that says what was wrong (which parameter, which quota).
 """
 
-from assets.generation.types import GenerationError
+from core.generation import GenerationError
 
 
 class FreepikError(GenerationError):

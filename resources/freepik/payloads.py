@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assets.generation.types import ImageSpec, PaletteColor
+from core.generation import ImageSpec, PaletteColor
 from resources.freepik.errors import FreepikBadRequestError, FreepikMalformedResponseError
 from resources.freepik.sizes import size_name_for_model
 

@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assets.generation.types import BudgetGuard, CallRecorder, GeneratedImage, ImageSpec
+from core.generation import BudgetGuard, CallRecorder, GeneratedImage, ImageSpec
 from resources.freepik.client import (
     DEFAULT_API_KEY_HEADER,
     DEFAULT_BASE_URL,

@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from assets.placements import SETTINGS_CATEGORY as PLACEMENTS
-from assets.placements import PlacementSettingError, with_overrides
+from core.placements import SETTINGS_CATEGORY as PLACEMENTS
+from core.placements import PlacementSettingError, with_overrides
 from resources.settings.errors import InvalidSettingError
 from resources.settings.values import coerce
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping
 
-from assets.placements import Placement, with_overrides
+from core.placements import Placement, with_overrides
 from resources.settings import categories, secrets
 from resources.settings.errors import (
     InvalidSettingError,
@@ -103,7 +103,7 @@ def category_values(conn: Connection, category: str) -> dict[str, object]:
 
 
 def placements(conn: Connection) -> tuple[Placement, ...]:
-    """The placements file with the `placements` settings applied (assets/placements.py)."""
+    """The placements file with the `placements` settings applied (core/placements.py)."""
     return with_overrides(category_values(conn, "placements"))
 
 

@@ -1,3 +1,0 @@
-from pipeline_defs.cli import main
-
-main()

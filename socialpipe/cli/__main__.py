@@ -1,0 +1,3 @@
+from socialpipe.cli import main
+
+main()
