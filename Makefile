@@ -47,6 +47,7 @@ test-dates: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # the Dagster UI on the instance the CLI and `make demo` write to (.data/dagster_home,
 # configured from deploy/dagster.local.yaml unless it has its own; DAGSTER_HOME wins)

@@ -39,7 +39,7 @@ from sqlalchemy import Engine, text  # noqa: E402
 
 from assets.analytics.reports import records_table  # noqa: E402
 from benchmarks.analytics_usage import admin_url, create_scratch, drop_scratch  # noqa: E402
-from pipeline_defs import sensors  # noqa: E402
+from assets.requests import definitions as sensors  # noqa: E402
 from resources.database import DatabaseResource, pipeline_engine  # noqa: E402
 from resources.file_store import ImageStoreResource  # noqa: E402
 from resources.sql_files import sql  # noqa: E402
@@ -158,9 +158,9 @@ def drain(
 
 def before_sql(name: str):
     """The SQL files as they were: one claim statement, no separate reclaim."""
-    if name == "generation/claim_submitted_requests":
+    if name == "requests/claim_submitted_requests":
         return text(BEFORE_CLAIM)
-    if name == "generation/reclaim_stale_requests":
+    if name == "requests/reclaim_stale_requests":
         return text(NOTHING)
     return sql(name)
 
@@ -210,8 +210,8 @@ def main() -> None:
 
         # 2. the claim statements, interleaved
         now_claim = [
-            sql("generation/reclaim_stale_requests"),
-            sql("generation/claim_submitted_requests"),
+            sql("requests/reclaim_stale_requests"),
+            sql("requests/claim_submitted_requests"),
         ]
         before_claim = [text(BEFORE_CLAIM)]
         times: dict[tuple[str, int], list[float]] = {}

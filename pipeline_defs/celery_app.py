@@ -3,7 +3,7 @@
     celery -A pipeline_defs.celery_app worker --pool solo -Q dagster
 
 dagster-celery's own `dagster_celery.app` with the project's broker (CELERY_BROKER_URL,
-else the machine's RabbitMQ) and settings (pipeline_defs/executors.py): late
+else the machine's RabbitMQ) and settings (resources/executors.py): late
 acknowledgement, one task at a time. The worker needs nothing else: each task carries
 the Dagster instance to report to and the job to load.
 """
@@ -17,7 +17,7 @@ from dagster_celery.make_app import make_app
 from dagster_celery.tasks import create_task
 from kombu import Queue
 
-from pipeline_defs.executors import (
+from resources.executors import (
     CELERY_SETTINGS,
     broker_url,
     celery_queue,

@@ -9,5 +9,5 @@ from resources.paths import SQL_DIR
 
 @cache
 def sql(name: str) -> TextClause:
-    """`sql("generation/claim_submitted_requests")` → the statement in that file."""
+    """`sql("requests/claim_submitted_requests")` → the statement in that file."""
     return text((SQL_DIR / f"{name}.sql").read_text())

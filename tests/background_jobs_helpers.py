@@ -19,8 +19,8 @@ from dagster import (
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from pipeline_defs.background_jobs import BackgroundJobsResource, background_job_queue_sensor
-from pipeline_defs.background_jobs.sensors import (
+from assets.background_jobs import BackgroundJobsResource, background_job_queue_sensor
+from assets.background_jobs.sensors import (
     background_job_run_cancelled,
     background_job_run_failed,
     background_job_run_started,

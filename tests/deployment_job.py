@@ -5,7 +5,7 @@ function again (`dagster.reconstructable` needs a module-level function).
 
 from dagster import JobDefinition
 
-from pipeline_defs.jobs import GENERATION_JOB_NAME
+from assets.generation.jobs import GENERATION_JOB_NAME
 
 
 def content_generation_job() -> JobDefinition:

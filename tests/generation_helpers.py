@@ -13,7 +13,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Engine, text
 
 from assets.generation.definitions import generated_assets
-from pipeline_defs.jobs import generated_assets_config
+from assets.generation.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource

@@ -26,7 +26,7 @@ from dagster import (
 )
 from sqlalchemy import Engine, text
 
-from pipeline_defs.alerts import blocking_check_alert, run_failure_alert
+from assets.alerts.definitions import blocking_check_alert, run_failure_alert
 from resources.alerts import AlertsResource
 from resources.database import DatabaseResource
 from resources.settings.store import set_setting

@@ -15,17 +15,17 @@ from sqlalchemy import text
 
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile, reconcile_metrics
-from core.windows import Window
-from pipeline_defs.background_jobs import late_data_sensor
-from pipeline_defs.background_jobs.late_data import (
+from assets.background_jobs import late_data_sensor
+from assets.background_jobs.late_data import (
     METRICS_ASSETS,
     RecomputeRange,
     late_export_days,
     recompute_ranges,
 )
-from pipeline_defs.background_jobs.launch import run_request_for
-from pipeline_defs.background_jobs.queue import claim_jobs
-from pipeline_defs.background_jobs.rules import InvalidJob, validate_job
+from assets.background_jobs.launch import run_request_for
+from assets.background_jobs.queue import claim_jobs
+from assets.background_jobs.rules import InvalidJob, validate_job
+from core.windows import Window
 from resources.sql_files import sql
 from socialpipe.cli.analytics import analytics_job
 

@@ -9,14 +9,14 @@ from dagster import DagsterInstance
 from sqlalchemy import text
 
 from assets.approvals.definitions import approval_escalation
-from pipeline_defs.background_jobs import mirror_run
-from pipeline_defs.background_jobs.runs import RunFacts
-from pipeline_defs.background_jobs.sensors import (
+from assets.background_jobs import mirror_run
+from assets.background_jobs.runs import RunFacts
+from assets.background_jobs.sensors import (
     background_job_run_failed,
     background_job_run_started,
     background_job_run_succeeded,
 )
-from pipeline_defs.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME, generation_run_config
+from assets.generation.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME, generation_run_config
 from resources.database import DatabaseResource
 from tests.background_jobs_helpers import broken_url, definitions, report, run_rows, two_tenants
 from tests.generation_helpers import copy_request, first_request, fixed_id

@@ -8,15 +8,15 @@ import pytest
 from dagster import AssetKey, DagsterInstance
 from sqlalchemy import text
 
-from pipeline_defs.background_jobs import mirror_run
-from pipeline_defs.background_jobs.queue import claim_jobs
-from pipeline_defs.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, RunFacts
-from pipeline_defs.background_jobs.sensors import (
+from assets.background_jobs import mirror_run
+from assets.background_jobs.queue import claim_jobs
+from assets.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, RunFacts
+from assets.background_jobs.sensors import (
     background_job_run_failed,
     background_job_run_started,
     background_job_run_succeeded,
 )
-from pipeline_defs.jobs import generation_run_config
+from assets.generation.jobs import generation_run_config
 from resources.tenancy import tenant_connection
 from tests.background_jobs_helpers import (
     broken_url,

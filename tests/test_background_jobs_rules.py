@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from pipeline_defs.background_jobs.rules import (
+from assets.background_jobs.rules import (
     MAX_ERROR_CHARS,
     InvalidJob,
     RetryPolicy,
@@ -15,7 +15,7 @@ from pipeline_defs.background_jobs.rules import (
     settle,
     validate_job,
 )
-from pipeline_defs.background_jobs.runs import (
+from assets.background_jobs.runs import (
     ATTEMPT_TAG,
     JOB_ID_TAG,
     Materialization,

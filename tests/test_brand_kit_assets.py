@@ -5,7 +5,7 @@ import uuid
 from dagster import materialize
 from sqlalchemy import text
 
-from assets.generation.definitions import brand_assets, brand_profiles, content_templates
+from assets.brand_kits.definitions import brand_assets, brand_profiles, content_templates
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 

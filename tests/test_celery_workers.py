@@ -12,8 +12,8 @@ import pytest
 from dagster import DagsterEventType, DagsterInstance, execute_job, reconstructable
 from sqlalchemy import text
 
-from pipeline_defs.executors import DEFAULT_BROKER_URL, code_version
-from pipeline_defs.jobs import generation_run_config
+from assets.generation.jobs import generation_run_config
+from resources.executors import DEFAULT_BROKER_URL, code_version
 from tests.celery_workers import celery_workers, new_queue_name, postgres_instance_yaml
 from tests.cli_runner import run_cli
 from tests.deployment_job import content_generation_job

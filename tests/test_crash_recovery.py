@@ -25,7 +25,7 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from sqlalchemy import Engine, create_engine, text
 
-from pipeline_defs.recovery import PID_TAG
+from assets.requests.recovery import PID_TAG
 from resources.migrations import upgrade
 from tests.cli_runner import REPO_ROOT
 from tests.generation_helpers import copy_request

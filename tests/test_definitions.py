@@ -63,8 +63,8 @@ def test_the_readme_launchpad_config_is_what_the_generation_job_accepts() -> Non
     import yaml
     from dagster import validate_run_config
 
+    from assets.generation.jobs import GENERATION_JOB_NAME, generation_run_config
     from pipeline_defs.definitions import defs
-    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
 
     readme = (REPO_ROOT / "README.md").read_text()
     block = re.search(r"```yaml\n(ops:\n  generated_assets:.*?)```", readme, re.DOTALL)
@@ -81,9 +81,9 @@ def test_the_readme_launchpad_config_is_what_the_generation_job_accepts() -> Non
 def test_the_command_lines_content_jobs_are_the_code_locations() -> None:
     """The CLI runs content jobs from pipeline_defs.content (no analytics loaded): the
     same steps, dependencies, resources and op config as the code location's jobs."""
+    from assets.generation.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME
     from pipeline_defs.content import content_defs
     from pipeline_defs.definitions import defs
-    from pipeline_defs.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME
 
     def upstream(dep) -> tuple[str, list[str]]:
         # A blocking dependency lists its checks in set order, which varies between

@@ -34,7 +34,7 @@ from dagster_postgres.utils import pg_url_from_config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
+from assets.generation.jobs import GENERATION_JOB_NAME, generation_run_config
 from tests.deployment_job import content_generation_job
 from tests.generation_helpers import copy_request
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from assets.approvals.definitions import content_approvals
 from assets.compliance.definitions import asset_compliance
 from assets.generation.definitions import generated_assets
+from assets.generation.jobs import generated_assets_config
 from assets.variants.definitions import asset_variants
-from pipeline_defs.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from assets.generation.definitions import generated_assets, generated_assets_record_their_files
 from assets.generation.file_facts import dimension_problems, image_dimensions
-from pipeline_defs.jobs import generated_assets_config
+from assets.generation.jobs import generated_assets_config
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource

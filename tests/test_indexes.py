@@ -231,8 +231,8 @@ def test_json_keys_the_pipeline_filters_by_have_expression_indexes(catalog):
 @pytest.mark.parametrize(
     ("statement", "index"),
     [
-        ("generation/claim_submitted_requests", "content_requests_submitted_queue_idx"),
-        ("generation/reclaim_stale_requests", "content_requests_unclaimed_queued_idx"),
+        ("requests/claim_submitted_requests", "content_requests_submitted_queue_idx"),
+        ("requests/reclaim_stale_requests", "content_requests_unclaimed_queued_idx"),
     ],
 )
 def test_the_sensors_claims_read_their_partial_indexes(loaded, statement, index):

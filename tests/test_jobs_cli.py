@@ -16,8 +16,8 @@ from dagster import DagsterInstance
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from pipeline_defs.background_jobs.runs import JOB_ID_TAG
-from pipeline_defs.jobs import generation_run_config
+from assets.background_jobs.runs import JOB_ID_TAG
+from assets.generation.jobs import generation_run_config
 from resources.tenancy import tenant_connection
 from socialpipe.cli import jobs
 from tests.background_jobs_helpers import job_row, tick, two_tenants

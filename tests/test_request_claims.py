@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from assets.generation.claims import QueuedClaim, dead_claims, request_lock
 from assets.generation.process import GenerationServices, process_request
+from assets.requests.recovery import HOST_TAG, PID_TAG, process_tags, recover
 from pipeline_defs.definitions import defs
-from pipeline_defs.recovery import HOST_TAG, PID_TAG, process_tags, recover
 from resources.file_store import FileStore
 from resources.local_provider import LocalProvider
 from tests.generation_helpers import copy_request, first_request, request_row

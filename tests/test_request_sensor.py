@@ -9,13 +9,9 @@ import pytest
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, build_sensor_context
 from sqlalchemy import create_engine, text
 
+from assets.requests.definitions import content_request_sensor
+from assets.requests.queue import RequestQueueResource, batch_run_key, claim_batch
 from pipeline_defs.definitions import defs
-from pipeline_defs.sensors import (
-    RequestQueueResource,
-    batch_run_key,
-    claim_batch,
-    content_request_sensor,
-)
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from resources.migrations import upgrade

@@ -28,6 +28,7 @@ from dagster import (
     BetaWarning,
     DailyPartitionsDefinition,
     DefaultSensorStatus,
+    Definitions,
     MaterializeResult,
     MetadataValue,
     RunRequest,
@@ -63,8 +64,10 @@ from assets.analytics.partitions import (
 from assets.analytics.reports import markdown_table, records_table
 from assets.analytics.runner import ModelRun, run_model
 from assets.catalog import catalog_schema, frame_table, table_metadata
+from assets.owners import owned
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
+from resources.shared import DATABASE
 
 # Single-run backfills are marked beta in this Dagster; the notice is for Dagster's
 # developers, and would otherwise be printed at every load of the code location
@@ -382,3 +385,13 @@ analytics_jobs = [analytics_daily, event_partitions_maintenance]
 analytics_schedules = [analytics_daily_schedule, event_partitions_schedule]
 # `database` (DatabaseResource) is shared with the other stages
 analytics_resources = {"metrics_source": MetricsSourceResource()}
+
+
+defs = Definitions(
+    assets=owned(analytics_assets),
+    asset_checks=[*analytics_checks, *analytics_freshness_checks],
+    jobs=analytics_jobs,
+    schedules=analytics_schedules,
+    sensors=analytics_sensors,
+    resources={**analytics_resources, "database": DATABASE},
+)

@@ -11,6 +11,7 @@ from dagster import (
     AssetObservation,
     Config,
     DefaultScheduleStatus,
+    Definitions,
     MaterializeResult,
     MetadataValue,
     OpExecutionContext,
@@ -25,7 +26,9 @@ from pydantic import Field
 from assets.approvals.escalation import Escalated, escalate_overdue
 from assets.approvals.routing import Routed, route_requests, workflow_problems
 from assets.catalog import table_metadata
+from assets.owners import owned
 from resources.database import DatabaseResource
+from resources.shared import DATABASE
 
 APPROVALS_GROUP = "approvals"
 ROUTING_JOB_NAME = "content_approval_routing"
@@ -147,3 +150,11 @@ approval_escalation_schedule = ScheduleDefinition(
 approval_assets = [content_approvals]
 approval_jobs = [content_approval_routing, approval_escalation]
 approval_schedules = [approval_escalation_schedule]
+
+
+defs = Definitions(
+    assets=owned(approval_assets),
+    jobs=approval_jobs,
+    schedules=approval_schedules,
+    resources={"database": DATABASE},
+)

@@ -8,6 +8,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     Config,
+    Definitions,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -18,9 +19,10 @@ from pydantic import Field
 from assets.catalog import table_metadata
 from assets.compliance.process import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.compliance.report import summarise
-from assets.generation.definitions import generated_assets
+from assets.owners import owned
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
+from resources.shared import DATABASE, IMAGE_STORE
 from resources.sql_files import sql
 
 COMPLIANCE_GROUP = "compliance"
@@ -37,7 +39,7 @@ class ComplianceConfig(Config):
     batch_size: int = Field(default=BATCH_SIZE, ge=1, description="Verdicts per transaction.")
 
 
-@asset(group_name=COMPLIANCE_GROUP, kinds={"python", "postgres"}, deps=[generated_assets])
+@asset(group_name=COMPLIANCE_GROUP, kinds={"python", "postgres"}, deps=["generated_assets"])
 def asset_compliance(
     context: AssetExecutionContext,
     config: ComplianceConfig,
@@ -113,3 +115,10 @@ def no_rejected_assets_pass_through(database: DatabaseResource) -> AssetCheckRes
             else f"{metadata['rejected_assets']} rejected asset(s), all held back"
         ),
     )
+
+
+defs = Definitions(
+    assets=owned([asset_compliance]),
+    asset_checks=[no_rejected_assets_pass_through],
+    resources={"database": DATABASE, "image_store": IMAGE_STORE},
+)

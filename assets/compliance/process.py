@@ -64,8 +64,8 @@ def _placements(conn: Connection) -> tuple[Placement, ...]:
 def _kits(conn: Connection, brand_ids: set, read) -> dict[str, BrandKit | BrandKitError]:
     kits: dict[str, BrandKit | BrandKitError] = {}
     for brand_id in brand_ids:
-        profile = conn.execute(sql("generation/load_brand_kit"), {"brand_profile_id": brand_id})
-        assets = conn.execute(sql("generation/load_brand_assets"), {"brand_profile_id": brand_id})
+        profile = conn.execute(sql("brand_kits/load_brand_kit"), {"brand_profile_id": brand_id})
+        assets = conn.execute(sql("brand_kits/load_brand_assets"), {"brand_profile_id": brand_id})
         try:
             kits[str(brand_id)] = load_brand_kit(
                 profile.mappings().one(), assets.mappings().all(), read

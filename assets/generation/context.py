@@ -67,11 +67,11 @@ def load_context(conn: Connection, request_id: object) -> RequestContext:
     return RequestContext(
         request=request,
         organization_settings=request["organization_settings"] or {},
-        brand_profile=conn.execute(sql("generation/load_brand_kit"), {"brand_profile_id": brand_id})
+        brand_profile=conn.execute(sql("brand_kits/load_brand_kit"), {"brand_profile_id": brand_id})
         .mappings()
         .one(),
         brand_assets=list(
-            conn.execute(sql("generation/load_brand_assets"), {"brand_profile_id": brand_id})
+            conn.execute(sql("brand_kits/load_brand_assets"), {"brand_profile_id": brand_id})
             .mappings()
             .all()
         ),

@@ -1,4 +1,4 @@
-"""The generation stage in Dagster: brand-kit checks, the request queue, generated_assets.
+"""The generation stage in Dagster: generated_assets, the master images, and its check.
 
 Thin on purpose: each asset reads, calls the plain functions beside it, and
 reports what happened in its metadata.
@@ -14,18 +14,16 @@ from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
     AssetIn,
-    AssetSpec,
     Config,
+    Definitions,
     DynamicOut,
     DynamicOutput,
     In,
-    MaterializeResult,
     MetadataValue,
     Nothing,
     OpExecutionContext,
     Output,
     RetryPolicy,
-    asset,
     asset_check,
     config_mapping,
     graph_asset,
@@ -34,93 +32,20 @@ from dagster import (
 from pydantic import Field
 
 from assets.catalog import table_metadata
-from assets.generation import kit_audit
 from assets.generation.claims import stamp_claims
-from assets.generation.contact_sheet import contact_sheet
 from assets.generation.file_facts import dimension_problems
+from assets.generation.jobs import generation_jobs
 from assets.generation.process import GenerationServices, RequestOutcome, process_request
+from assets.owners import owned
+from assets.rendering.contact_sheet import contact_sheet
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
+from resources.shared import DATABASE, IMAGE_PROVIDER, IMAGE_STORE
 from resources.sql_files import sql
 from resources.wording import plural
 
-KIT_GROUP = "brand_kits"
 GENERATION_GROUP = "generation"
-
-
-def _audit_result(findings: list[kit_audit.Finding], catalog: dict) -> MaterializeResult:
-    invalid = [f for f in findings if not f.valid]
-    return MaterializeResult(
-        metadata={
-            "valid": len(findings) - len(invalid),
-            "invalid": len(invalid),
-            "invalid_details": MetadataValue.md(kit_audit.findings_markdown(findings)),
-            **catalog,
-        }
-    )
-
-
-# Tenants are created by the application, not by a run: the graph shows them as
-# the source every brand kit hangs off.
-organizations = AssetSpec(
-    "organizations",
-    group_name=KIT_GROUP,
-    kinds={"postgres"},
-    description="Tenants (the application creates them); every row of tenant data "
-    "belongs to exactly one organization.",
-)
-
-
-@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[organizations])
-def brand_profiles(
-    database: DatabaseResource, image_store: ImageStoreResource
-) -> MaterializeResult:
-    """Brand kits, validated: colours parse, palette in CIELAB, fonts resolve, logo decodes.
-
-    An invalid kit is listed with its reason; it fails only the requests that use it.
-    """
-    with database.get_engine().connect() as conn:
-        findings = kit_audit.audit_brand_profiles(conn, image_store.get_store().read)
-    return _audit_result(findings, table_metadata(database.get_engine(), "brand_profiles"))
-
-
-@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
-def brand_assets(database: DatabaseResource, image_store: ImageStoreResource) -> MaterializeResult:
-    """Brand asset files (logos, icons, patterns): each must exist in the store and decode."""
-    with database.get_engine().connect() as conn:
-        findings = kit_audit.audit_brand_assets(conn, image_store.get_store().read)
-    return _audit_result(findings, table_metadata(database.get_engine(), "brand_assets"))
-
-
-@asset(group_name=KIT_GROUP, kinds={"postgres"}, deps=[brand_profiles])
-def content_templates(database: DatabaseResource) -> MaterializeResult:
-    """Templates, validated: canvas and zones inside it, story text outside the UI overlays."""
-    with database.get_engine().connect() as conn:
-        findings = kit_audit.audit_templates(conn)
-    return _audit_result(findings, table_metadata(database.get_engine(), "content_templates"))
-
-
-@asset(group_name=GENERATION_GROUP, kinds={"postgres"})
-def content_requests(database: DatabaseResource) -> MaterializeResult:
-    """Content requests by status. `content_request_sensor` launches generation for new ones."""
-    with database.get_engine().connect() as conn:
-        counts = {
-            row.status: row.requests
-            for row in conn.execute(sql("generation/request_status_counts"))
-        }
-    table = "\n".join(
-        ["| status | requests |", "| --- | ---: |"]
-        + [f"| {status} | {n} |" for status, n in counts.items()]
-    )
-    return MaterializeResult(
-        metadata={
-            "requests": sum(counts.values()),
-            "submitted": counts.get("submitted", 0),
-            "by_status": MetadataValue.md(table),
-            **table_metadata(database.get_engine(), "content_requests"),
-        }
-    )
 
 
 class GenerationConfig(Config):
@@ -338,3 +263,11 @@ def generated_assets_record_their_files(
             "details": MetadataValue.md("\n".join(f"- {p}" for p in problems[:50]) or "none"),
         },
     )
+
+
+defs = Definitions(
+    assets=owned([generated_assets]),
+    asset_checks=[generated_assets_record_their_files],
+    jobs=generation_jobs,
+    resources={"database": DATABASE, "image_store": IMAGE_STORE, "image_provider": IMAGE_PROVIDER},
+)

@@ -9,6 +9,7 @@ from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
     Config,
+    Definitions,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -17,7 +18,8 @@ from dagster import (
 from pydantic import Field
 
 from assets.catalog import table_metadata
-from assets.generation.contact_sheet import contact_sheet
+from assets.owners import owned
+from assets.rendering.contact_sheet import contact_sheet
 from assets.variants import checks
 from assets.variants.batch import RunSummary, run_variants
 from assets.variants.crops import MISFIT_POLICIES
@@ -28,6 +30,7 @@ from resources.database import DatabaseResource
 from resources.file_store import FileStore
 from resources.image_store import ImageStoreResource
 from resources.settings import placements as placements_from_settings
+from resources.shared import DATABASE, IMAGE_STORE
 from resources.sql_files import sql
 
 VARIANTS_GROUP = "variants"
@@ -198,3 +201,10 @@ VARIANT_CHECKS = [
     variants_quality_score,
     variants_fill_share,
 ]
+
+
+defs = Definitions(
+    assets=owned([asset_variants]),
+    asset_checks=VARIANT_CHECKS,
+    resources={"database": DATABASE, "image_store": IMAGE_STORE},
+)

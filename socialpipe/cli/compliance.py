@@ -46,7 +46,7 @@ def kit_from_database(reference: str) -> "BrandKit":
     with DatabaseResource().get_engine().connect() as conn:
         try:
             rows = conn.execute(
-                sql("generation/load_brand_kit"), {"brand_profile_id": uuid.UUID(reference)}
+                sql("brand_kits/load_brand_kit"), {"brand_profile_id": uuid.UUID(reference)}
             )
         except ValueError:
             rows = conn.execute(sql("compliance/brand_profiles_named"), {"name": reference})
@@ -61,7 +61,7 @@ def kit_from_database(reference: str) -> "BrandKit":
                 f"{len(profiles)} brand profiles are named {reference!r}; give its id"
             )
         assets = conn.execute(
-            sql("generation/load_brand_assets"), {"brand_profile_id": profiles[0]["id"]}
+            sql("brand_kits/load_brand_assets"), {"brand_profile_id": profiles[0]["id"]}
         )
         return load_brand_kit(
             profiles[0], assets.mappings().all(), ImageStoreResource().get_store().read

@@ -168,7 +168,8 @@ def _print_whole(label: str, value: object) -> None:
 def demo() -> None:
     """Start the database, migrate, load the demo data, run the pipeline over it and build
     the HTML gallery."""
-    from pipeline_defs.jobs import INPUT_AUDIT_JOB_NAME, PROCESSING_JOB_NAME
+    from assets.generation.jobs import PROCESSING_JOB_NAME
+    from assets.requests.definitions import INPUT_AUDIT_JOB_NAME
     from resources.database_url import database_url, redact
 
     collector.loaded()  # a long command: its garbage is collected as it goes

@@ -259,7 +259,7 @@ def cancel_command(
         # locked: the sensor cannot claim it between the look and the update
         row = conn.execute(sql("background_jobs/lock_job"), {"id": job}).one()
         if row.status == Status.running:
-            from pipeline_defs.background_jobs.runs import JOB_ID_TAG
+            from assets.background_jobs.runs import JOB_ID_TAG
 
             # named by its tag: dagster_run_id may still be the previous attempt's run
             raise refuse(

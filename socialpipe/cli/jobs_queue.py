@@ -13,9 +13,9 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine
 
-from pipeline_defs.background_jobs.launch import analytics_days
-from pipeline_defs.background_jobs.queue import check_job
-from pipeline_defs.background_jobs.rules import RERENDER_VARIANTS, InvalidJob, JobSpec
+from assets.background_jobs.launch import analytics_days
+from assets.background_jobs.queue import check_job
+from assets.background_jobs.rules import RERENDER_VARIANTS, InvalidJob, JobSpec
 from resources.sql_files import sql
 from resources.tenancy import tenant_connection
 

@@ -40,7 +40,7 @@ def mirror_cli_run(engine: "Engine", instance: "DagsterInstance", run_id: str) -
     runs that did not go through the daemon, so the command line records its own."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from pipeline_defs.background_jobs import mirror_dagster_run
+    from assets.background_jobs import mirror_dagster_run
 
     try:
         mirror_dagster_run(engine, instance, run_id)
@@ -68,8 +68,8 @@ def run_job(
     with this process, so that the next run can tell when it was killed."""
     # imported here so that `socialpipe db …` does not pay for loading the pipeline, and
     # only the content stages: the analytics' pandas and GX are no part of these runs
+    from assets.requests.recovery import process_tags
     from pipeline_defs.content import content_defs
-    from pipeline_defs.recovery import process_tags
     from resources.database import DatabaseResource
 
     instance = instance or _instance()
@@ -100,7 +100,7 @@ def run_job(
 def _require_broker() -> None:
     """Exit 2 with one line naming the broker when it does not answer: before anything
     is claimed or any run is made."""
-    from pipeline_defs.executors import BrokerUnreachableError, broker_url, check_broker
+    from resources.executors import BrokerUnreachableError, broker_url, check_broker
 
     try:
         check_broker(broker_url())
@@ -113,9 +113,9 @@ def _execute_on_celery(job_name: str, run_config: dict, instance):
     """The run in this process, its steps on the Celery workers (`make workers`)."""
     from dagster import execute_job, reconstructable
 
+    from assets.requests.recovery import process_tags
     from pipeline_defs import content
-    from pipeline_defs.executors import celery_run_config
-    from pipeline_defs.recovery import process_tags
+    from resources.executors import celery_run_config
 
     target = {
         "content_generation": content.content_generation_job,
@@ -139,7 +139,7 @@ def run_generation(
     executor: str = "in_process",
 ) -> tuple[bool, dict]:
     """Generate and score requests; (success, the generated_assets metadata)."""
-    from pipeline_defs.jobs import GENERATION_JOB_NAME, generation_run_config
+    from assets.generation.jobs import GENERATION_JOB_NAME, generation_run_config
 
     ok, metadata = run_job(
         GENERATION_JOB_NAME,
@@ -156,7 +156,7 @@ def pending_batches(batch_size: int):
     yields (the id of the run to process them, their ids): the claim names that run."""
     import uuid
 
-    from pipeline_defs.sensors import RequestQueueResource, claim_batch
+    from assets.requests.queue import RequestQueueResource, claim_batch
     from resources.database import DatabaseResource
 
     database, queue = DatabaseResource(), RequestQueueResource(batch_size=batch_size)
@@ -170,8 +170,8 @@ def pending_batches(batch_size: int):
 
 
 def recover_first(instance) -> None:
-    """Finish what dead runs left before starting (pipeline_defs/recovery.py)."""
-    from pipeline_defs.recovery import recover
+    """Finish what dead runs left before starting (assets/requests/recovery.py)."""
+    from assets.requests.recovery import recover
     from resources.database import DatabaseResource
     from resources.image_store import ImageStoreResource
 
@@ -251,7 +251,7 @@ def process(
         processed += batch
     if pending:
         # every stage a request still lacks: unscored images, missing variants, routing
-        from pipeline_defs.jobs import PROCESSING_JOB_NAME
+        from assets.generation.jobs import PROCESSING_JOB_NAME
 
         ok, _ = run_job(PROCESSING_JOB_NAME, {}, instance=instance, executor=executor.value)
         all_ok &= ok

@@ -14,20 +14,20 @@ from datetime import date
 from dagster import AssetKey, RunRequest
 
 from assets.analytics import definitions as analytics
-from assets.variants.definitions import asset_variants
-from pipeline_defs.background_jobs.queue import ClaimedJob
-from pipeline_defs.background_jobs.rules import (
+from assets.background_jobs.queue import ClaimedJob
+from assets.background_jobs.rules import (
     RECOMPUTE_ANALYTICS,
     REGENERATE_REQUEST,
     RERENDER_VARIANTS,
 )
-from pipeline_defs.background_jobs.runs import (
+from assets.background_jobs.runs import (
     ATTEMPT_TAG,
     JOB_ID_TAG,
     RANGE_END_TAG,
     RANGE_START_TAG,
 )
-from pipeline_defs.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME, generation_run_config
+from assets.generation.jobs import GENERATION_JOB_NAME, PROCESSING_JOB_NAME, generation_run_config
+from assets.variants.definitions import asset_variants
 
 JOB_TYPE_TAG = "socialpipe/background_job_type"
 TRIGGER_TAG = "socialpipe/trigger"

@@ -10,8 +10,8 @@ command line), which no sensor sees.
 
 from importlib import import_module
 
-from pipeline_defs.background_jobs.facts import mirror_dagster_run, run_facts
-from pipeline_defs.background_jobs.mirror import mirror_run
+from assets.background_jobs.facts import mirror_dagster_run, run_facts
+from assets.background_jobs.mirror import mirror_run
 
 # The sensors load the whole asset graph, analytics included: imported on first use, so
 # that the command line can mirror a content run without loading pandas and GX.
@@ -27,5 +27,5 @@ __all__ = [*_SENSOR_NAMES, "mirror_dagster_run", "mirror_run", "run_facts"]
 
 def __getattr__(name: str) -> object:
     if name in _SENSOR_NAMES:
-        return getattr(import_module("pipeline_defs.background_jobs.sensors"), name)
+        return getattr(import_module("assets.background_jobs.sensors"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,9 +23,9 @@ class Finding:
 
 def audit_brand_profiles(conn: Connection, read_file: Callable[[str], bytes]) -> list[Finding]:
     findings = []
-    for profile in conn.execute(sql("generation/all_brand_profiles")).mappings():
+    for profile in conn.execute(sql("brand_kits/all_brand_profiles")).mappings():
         brand_assets = (
-            conn.execute(sql("generation/load_brand_assets"), {"brand_profile_id": profile["id"]})
+            conn.execute(sql("brand_kits/load_brand_assets"), {"brand_profile_id": profile["id"]})
             .mappings()
             .all()
         )
@@ -41,7 +41,7 @@ def audit_brand_profiles(conn: Connection, read_file: Callable[[str], bytes]) ->
 
 def audit_brand_assets(conn: Connection, read_file: Callable[[str], bytes]) -> list[Finding]:
     findings = []
-    for row in conn.execute(sql("generation/all_brand_assets")).mappings():
+    for row in conn.execute(sql("brand_kits/all_brand_assets")).mappings():
         name, org = f"{row['brand_name']}: {row['name']}", row["organization_slug"]
         if row["asset_type"] not in IMAGE_ASSET_TYPES or not row["file_path"]:
             findings.append(Finding(name, org, True))
@@ -57,7 +57,7 @@ def audit_brand_assets(conn: Connection, read_file: Callable[[str], bytes]) -> l
 
 def audit_templates(conn: Connection) -> list[Finding]:
     findings = []
-    for row in conn.execute(sql("generation/all_templates")).mappings():
+    for row in conn.execute(sql("brand_kits/all_templates")).mappings():
         name = f"{row['brand_name']}: {row['name']}"
         try:
             load_template(row)

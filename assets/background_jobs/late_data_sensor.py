@@ -1,5 +1,5 @@
 """`analytics_late_data_sensor`: every minute, the changes made since its last look to
-days whose analytics were already computed (pipeline_defs/background_jobs/late_data.py)
+days whose analytics were already computed (assets/background_jobs/late_data.py)
 become queued recompute_analytics jobs, one per run of consecutive days. It launches
 nothing itself: the queue sensor runs the jobs. It only writes queue rows, so it is on
 by default; its first tick starts watching from that moment.
@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from dagster import DefaultSensorStatus, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
-from pipeline_defs.background_jobs.late_data import (
+from assets.background_jobs.late_data import (
     METRICS_ASSETS,
     late_database_changes,
     late_export_days,
@@ -17,7 +17,7 @@ from pipeline_defs.background_jobs.late_data import (
     queue_recomputes,
     recompute_ranges,
 )
-from pipeline_defs.background_jobs.launch import analytics_days
+from assets.background_jobs.launch import analytics_days
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 

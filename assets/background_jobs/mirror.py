@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from pipeline_defs.background_jobs.queue import named_owners
-from pipeline_defs.background_jobs.rules import RetryPolicy, settle
-from pipeline_defs.background_jobs.runs import (
+from assets.background_jobs.queue import named_owners
+from assets.background_jobs.rules import RetryPolicy, settle
+from assets.background_jobs.runs import (
     RunFacts,
     job_type_for,
     named_ids,

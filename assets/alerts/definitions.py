@@ -11,6 +11,7 @@ from dagster import (
     AssetCheckEvaluation,
     DagsterEventType,
     DefaultSensorStatus,
+    Definitions,
     RunFailureSensorContext,
     run_failure_sensor,
 )
@@ -18,6 +19,7 @@ from dagster_shared.error import SerializableErrorInfo
 
 from resources.alerts import Alert, AlertsResource, first_line
 from resources.database import DatabaseResource
+from resources.shared import DATABASE
 
 RUN_FAILURE_ALERT = "run_failure_alert"
 BLOCKING_CHECK_ALERT = "blocking_check_alert"
@@ -102,3 +104,6 @@ def _cause(error: SerializableErrorInfo | None) -> SerializableErrorInfo | None:
 
 alert_sensors = [run_failure_alert, blocking_check_alert]
 alert_resources = {"alerts": AlertsResource()}
+
+
+defs = Definitions(sensors=alert_sensors, resources={**alert_resources, "database": DATABASE})

@@ -1,25 +1,13 @@
-"""Sensors: what starts runs on its own."""
+"""The request queue: how many waiting requests a run takes, and the claim that hands
+them to one run (docs/PERFORMANCE.md "The request sensor")."""
 
 import hashlib
-import json
 from typing import Literal
 
-from dagster import (
-    ConfigurableResource,
-    DagsterRunStatus,
-    DefaultSensorStatus,
-    RunRequest,
-    RunsFilter,
-    SensorEvaluationContext,
-    SensorResult,
-    sensor,
-)
+from dagster import ConfigurableResource
 from pydantic import Field
 
-from pipeline_defs.jobs import content_generation, generation_run_config
-from pipeline_defs.recovery import recover
 from resources.database import DatabaseResource
-from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
 
 
@@ -65,16 +53,16 @@ def claim_batch(
     with database.get_engine().begin() as conn:
         # stale claims first (they have waited longest), then the submitted queue: two
         # statements, so that each is served by its own partial index
-        rows = conn.execute(sql("generation/reclaim_stale_requests"), params).all()
+        rows = conn.execute(sql("requests/reclaim_stale_requests"), params).all()
         if len(rows) < queue.batch_size:
             rows += conn.execute(
-                sql("generation/claim_submitted_requests"),
+                sql("requests/claim_submitted_requests"),
                 {**params, "batch_size": queue.batch_size - len(rows)},
             ).all()
         claimed = [(str(row.id), row.updated_at.isoformat()) for row in rows]
         if claimed and run_id is None:
             conn.execute(
-                sql("generation/name_claims"),
+                sql("requests/name_claims"),
                 {"request_ids": [i for i, _ in claimed], "run_key": batch_run_key(claimed)},
             )
         return claimed
@@ -88,55 +76,3 @@ def batch_run_key(claimed: list[tuple[str, str]]) -> str:
     return "requests-" + digest.hexdigest()[:20]
 
 
-def _waiting_sensor_runs(instance) -> int:
-    """The sensor's runs not yet started: queued, or handed to the launcher."""
-    return instance.get_runs_count(
-        RunsFilter(
-            statuses=[DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED],
-            tags={"socialpipe/trigger": "sensor"},
-        )
-    )
-
-
-@sensor(
-    job=content_generation,
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Launches content_generation for submitted requests, most urgent first.",
-)
-def content_request_sensor(
-    context: SensorEvaluationContext,
-    database: DatabaseResource,
-    request_queue: RequestQueueResource,
-    image_store: ImageStoreResource,
-) -> SensorResult:
-    cursor = (
-        json.loads(context.cursor) if context.cursor else {"batches": 0, "high_water_mark": None}
-    )
-    # the dead runs' leftovers first: their requests go back in this tick's batches
-    recovered = recover(database.get_engine(), context.instance, image_store.get_store())
-    for line in recovered.lines():
-        context.log.info(f"recovered: {line}")
-    run_requests = []
-    waiting = _waiting_sensor_runs(context.instance)
-    room = max(0, min(request_queue.max_batches_per_tick, request_queue.max_queued_runs - waiting))
-    if room == 0:
-        context.log.info(f"{waiting} of this sensor's runs still wait in the queue: none launched")
-    for _ in range(room):
-        claimed = claim_batch(database, request_queue)
-        if not claimed:
-            break
-        ids = [request_id for request_id, _ in claimed]
-        run_requests.append(
-            RunRequest(
-                run_key=batch_run_key(claimed),
-                run_config={
-                    **generation_run_config(ids),
-                    "execution": {"config": {request_queue.executor: {}}},
-                },
-                tags={"socialpipe/requests": str(len(ids)), "socialpipe/trigger": "sensor"},
-            )
-        )
-        cursor["batches"] += 1
-        cursor["high_water_mark"] = max([cursor["high_water_mark"] or ""] + [u for _, u in claimed])
-    return SensorResult(run_requests=run_requests, cursor=json.dumps(cursor))

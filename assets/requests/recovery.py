@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from sqlalchemy import Engine
 
+from assets.background_jobs import mirror_dagster_run
 from assets.generation.claims import (
     QueuedClaim,
     Released,
@@ -34,7 +35,6 @@ from assets.generation.claims import (
     request_lock,
     run_state,
 )
-from pipeline_defs.background_jobs import mirror_dagster_run
 from resources.file_store import FileStore
 from resources.sql_files import sql
 
@@ -137,7 +137,7 @@ def _discard_orphans(engine: Engine, store: FileStore, released: list[Released])
             keep = {
                 row.file_path
                 for row in conn.execute(
-                    sql("generation/request_files"), {"request_id": request.request_id}
+                    sql("requests/request_files"), {"request_id": request.request_id}
                 )
             }
             folder = f"{request.organization_id}/{request.request_id}"

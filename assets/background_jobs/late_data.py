@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from pipeline_defs.background_jobs.rules import RECOMPUTE_ANALYTICS
+from assets.background_jobs.rules import RECOMPUTE_ANALYTICS
 from resources.metrics_exports import SUFFIXES, read_exports
 from resources.sql_files import sql
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
-from pipeline_defs.background_jobs.rules import (
+from assets.background_jobs.rules import (
     QUEUE_JOB_TYPES,
     InvalidJob,
     JobSpec,

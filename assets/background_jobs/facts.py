@@ -12,9 +12,9 @@ from typing import Any
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 from sqlalchemy import Engine
 
-from pipeline_defs.background_jobs.mirror import mirror_run
-from pipeline_defs.background_jobs.rules import RetryPolicy, error_line
-from pipeline_defs.background_jobs.runs import Materialization, RunFacts
+from assets.background_jobs.mirror import mirror_run
+from assets.background_jobs.rules import RetryPolicy, error_line
+from assets.background_jobs.runs import Materialization, RunFacts
 
 STATUS = {
     DagsterRunStatus.SUCCESS: "succeeded",

@@ -18,6 +18,7 @@ from dagster import (
     DagsterRun,
     DagsterRunStatus,
     DefaultSensorStatus,
+    Definitions,
     RunRequest,
     RunsFilter,
     RunStatusSensorContext,
@@ -31,14 +32,15 @@ from pydantic import Field
 from sqlalchemy import Engine
 
 from assets.analytics.definitions import analytics_daily
-from pipeline_defs.background_jobs.facts import mirror_dagster_run
-from pipeline_defs.background_jobs.late_data_sensor import analytics_late_data_sensor
-from pipeline_defs.background_jobs.launch import analytics_days, run_request_for
-from pipeline_defs.background_jobs.queue import ClaimedJob, claim_jobs, stale_attempts
-from pipeline_defs.background_jobs.rules import RetryPolicy
-from pipeline_defs.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, PARENT_RUN_TAG
-from pipeline_defs.jobs import content_generation, content_processing
+from assets.background_jobs.facts import mirror_dagster_run
+from assets.background_jobs.late_data_sensor import analytics_late_data_sensor
+from assets.background_jobs.launch import analytics_days, run_request_for
+from assets.background_jobs.queue import ClaimedJob, claim_jobs, stale_attempts
+from assets.background_jobs.rules import RetryPolicy
+from assets.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, PARENT_RUN_TAG
+from assets.generation.jobs import content_generation, content_processing
 from resources.database import DatabaseResource
+from resources.shared import DATABASE
 
 log = logging.getLogger(__name__)
 
@@ -169,3 +171,9 @@ background_job_sensors = [
     background_job_run_cancelled,
 ]
 background_job_resources = {"background_jobs": BackgroundJobsResource()}
+
+
+defs = Definitions(
+    sensors=background_job_sensors,
+    resources={**background_job_resources, "database": DATABASE},
+)
