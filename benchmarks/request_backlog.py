@@ -38,8 +38,8 @@ from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, build_sensor_
 from sqlalchemy import Engine, text  # noqa: E402
 
 from assets.analytics.reports import records_table  # noqa: E402
-from benchmarks.analytics_usage import admin_url, create_scratch, drop_scratch  # noqa: E402
 from assets.requests import definitions as sensors  # noqa: E402
+from benchmarks.analytics_usage import admin_url, create_scratch, drop_scratch  # noqa: E402
 from resources.database import DatabaseResource, pipeline_engine  # noqa: E402
 from resources.file_store import ImageStoreResource  # noqa: E402
 from resources.sql_files import sql  # noqa: E402
