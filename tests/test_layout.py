@@ -72,3 +72,27 @@ def _keys(definition) -> set:
     if hasattr(definition, "keys"):
         return set(definition.keys)
     return {definition.key}
+
+
+def test_the_readme_layout_table_matches_the_tree() -> None:
+    """README's "Layout" names every top-level package and every stage folder, and every
+    folder and file it names under them exists."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in layout.splitlines() if line.startswith("| `")]
+    named = {row.split("`")[1].rstrip("/") for row in rows}
+    packages = {p.parent.name for p in REPO_ROOT.glob("*/__init__.py")} - {"tests", "benchmarks"}
+    assert packages <= named, f"not in README's layout: {sorted(packages - named)}"
+    stages = {p.parent.name for p in (REPO_ROOT / "assets").glob("*/definitions.py")}
+    for row in rows:
+        top = row.split("`")[1].rstrip("/")
+        cells = row.split("|")[2]
+        for stage in stages if top == "assets" else ():
+            assert f"`{stage}/`" in cells, f"assets/{stage}/ is not in README's layout"
+        if top not in packages:
+            continue
+        for name in [part for part in cells.split("`")[1::2] if "." in part or part.endswith("/")]:
+            if " " in name or name.startswith(("docs/", "make")) or "<" in name:
+                continue
+            found = list((REPO_ROOT / top).rglob(name.rstrip("/")))
+            assert found, f"README's layout names {top}/…/{name}, which is not in the tree"

@@ -8,6 +8,7 @@ from PIL import Image
 from sqlalchemy import Connection
 
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
+from core.tables import markdown_table
 from resources.sql_files import sql
 
 IMAGE_ASSET_TYPES = ("logo", "icon", "image", "pattern")
@@ -71,6 +72,8 @@ def findings_markdown(findings: list[Finding]) -> str:
     invalid = [f for f in findings if not f.valid]
     if not invalid:
         return f"All {len(findings)} valid."
-    lines = ["| organization | name | problem |", "| --- | --- | --- |"]
-    lines += [f"| {f.organization} | {f.name} | {f.reason.replace('|', '/')} |" for f in invalid]
-    return "\n".join(lines)
+    return markdown_table(
+        ("organization", "name", "problem"),
+        [(f.organization, f.name, f.reason) for f in invalid],
+        limit=None,
+    )

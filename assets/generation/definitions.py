@@ -38,6 +38,7 @@ from assets.generation.jobs import generation_jobs
 from assets.generation.process import GenerationServices, RequestOutcome, process_request
 from assets.owners import owned
 from assets.rendering.contact_sheet import contact_sheet
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 from resources.image_providers import ImageProviderResource
 from resources.image_store import ImageStoreResource
@@ -192,29 +193,21 @@ def _generation_metadata(run_id: str, outcomes: list[RequestOutcome], store) -> 
     problems = [o for o in outcomes if o.status != "generated"]
     if problems:
         metadata["not_generated"] = MetadataValue.md(
-            "\n".join(
-                ["| request | status | reason |", "| --- | --- | --- |"]
-                + [
-                    f"| {o.request_id} | {o.status} | {(o.reason or '').replace('|', '/')} |"
-                    for o in problems
-                ]
+            markdown_table(
+                ("request", "status", "reason"),
+                [(o.request_id, o.status, o.reason or "") for o in problems],
+                limit=None,
             )
         )
     warned = [(o.request_id, w) for o in outcomes for w in o.warnings]
     if warned:
         # budget alerts and brief problems: routing later replaces status_reason
         metadata["warnings"] = MetadataValue.md(
-            "\n".join(
-                ["| request | warning |", "| --- | --- |"]
-                + [f"| {request} | {warning.replace('|', '/')} |" for request, warning in warned]
-            )
+            markdown_table(("request", "warning"), warned, limit=None)
         )
     if repairs:
-        # here: the table helper loads pandas, which a content run otherwise never needs
-        from assets.analytics.reports import records_table
-
         metadata["repairs"] = MetadataValue.md(
-            records_table(
+            markdown_table(
                 REPAIR_COLUMNS,
                 [
                     (
