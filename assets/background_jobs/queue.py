@@ -104,9 +104,11 @@ def _check(conn: Connection, row: Mapping, analytics_days: tuple[date, date] | N
     )
 
 
-def _sort(
+def _keep_valid_reject_others(
     conn: Connection, rows: Iterable[Mapping], analytics_days: tuple[date, date] | None
 ) -> tuple[list[ClaimedJob], list[RejectedJob]]:
+    """The claimed rows whose job checks out; the others are written `failed` here, with
+    their reason, in the claim's transaction."""
     claimed, rejected = [], []
     for row in rows:
         try:
@@ -128,7 +130,7 @@ def claim_jobs(
     """Claim up to ``limit`` due queued rows, most urgent first: the valid ones are now
     `running` and returned to be launched, the others `failed` with their reason."""
     rows = conn.execute(sql("background_jobs/claim_due_jobs"), {"limit": limit}).mappings().all()
-    return _sort(conn, rows, analytics_days)
+    return _keep_valid_reject_others(conn, rows, analytics_days)
 
 
 def stale_attempts(
