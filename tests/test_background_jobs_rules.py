@@ -5,16 +5,9 @@ from uuid import uuid4
 
 import pytest
 
-from assets.background_jobs.rules import (
-    MAX_ERROR_CHARS,
-    InvalidJob,
-    RetryPolicy,
-    Settlement,
-    error_line,
-    ownership_problem,
-    settle,
-    validate_job,
-)
+from assets.background_jobs.facts import MAX_ERROR_CHARS, error_line
+from assets.background_jobs.mirror import RetryPolicy, Settlement, settle
+from assets.background_jobs.rules import InvalidJob, ownership_problem, validate_job
 from assets.background_jobs.runs import (
     ATTEMPT_TAG,
     JOB_ID_TAG,

@@ -12,8 +12,7 @@ from typing import Any
 from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 from sqlalchemy import Engine
 
-from assets.background_jobs.mirror import mirror_run
-from assets.background_jobs.rules import RetryPolicy, error_line
+from assets.background_jobs.mirror import RetryPolicy, mirror_run
 from assets.background_jobs.runs import Materialization, RunFacts
 
 STATUS = {
@@ -27,6 +26,22 @@ EVENT_TYPES = {
     DagsterEventType.STEP_FAILURE,
     DagsterEventType.RUN_FAILURE,
 }
+
+
+MAX_ERROR_CHARS = 500
+
+
+def error_line(message: str | None, *, where: str | None = None) -> str | None:
+    """The first non-empty line of an error, prefixed with where it happened, bounded:
+    tracebacks belong in the Dagster run's log, the row says what went wrong."""
+    line = next((part.strip() for part in (message or "").splitlines() if part.strip()), "")
+    if not line:
+        return None
+    if where:
+        line = f"{where}: {line}"
+    if len(line) > MAX_ERROR_CHARS:
+        line = line[: MAX_ERROR_CHARS - 1].rstrip() + "…"
+    return line
 
 
 def _time(timestamp: float | None) -> datetime | None:

@@ -8,12 +8,12 @@ reporting a run twice, or its start after its end, leaves the same row.
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from assets.background_jobs.queue import named_owners
-from assets.background_jobs.rules import RetryPolicy, settle
 from assets.background_jobs.runs import (
     RunFacts,
     job_type_for,
@@ -25,6 +25,41 @@ from assets.background_jobs.runs import (
     summarise,
 )
 from resources.sql_files import sql
+
+# 2**30 × any sensible base is far past any cap; the exponent stops there so that a
+# huge retry_count cannot overflow a float
+MAX_BACKOFF_EXPONENT = 30
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff for a failed attempt: base × 2**retry_count, capped."""
+
+    base_seconds: float = 60.0
+    max_seconds: float = 3600.0
+
+    def delay(self, retry_count: int) -> float:
+        exponent = min(max(retry_count, 0), MAX_BACKOFF_EXPONENT)
+        return min(self.max_seconds, self.base_seconds * 2**exponent)
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What a finished attempt leaves in its row."""
+
+    status: str
+    retry_count: int
+    retry_in_seconds: float | None = None  # set when the row is queued again
+
+
+def settle(outcome: str, retry_count: int, max_retries: int, policy: RetryPolicy) -> Settlement:
+    """The row's next state after an attempt ended with ``outcome`` (a run status).
+
+    Only failures are retried: a cancelled run was stopped by someone on purpose.
+    """
+    if outcome == "failed" and retry_count < max_retries:
+        return Settlement("queued", retry_count + 1, policy.delay(retry_count))
+    return Settlement(outcome, retry_count)
 
 
 def mirror_run(engine: Engine, facts: RunFacts, policy: RetryPolicy | None = None) -> str:

@@ -1,8 +1,7 @@
-"""What an application may queue in background_jobs, and how a finished attempt settles.
+"""What an application may queue in background_jobs.
 
 Plain functions, no Dagster, so tests call them directly. The queue sensor validates
-each claimed row with `validate_job`; the run mirror settles the row of a finished
-attempt with `settle`.
+each claimed row with `validate_job`; how a finished attempt settles is mirror.py's.
 """
 
 from collections.abc import Mapping
@@ -22,10 +21,6 @@ QUEUE_JOB_TYPES = (REGENERATE_REQUEST, RERENDER_VARIANTS, RECOMPUTE_ANALYTICS)
 # already takes minutes; a larger piece of work is several rows
 MAX_IDS = 100
 MAX_ANALYTICS_DAYS = 366
-MAX_ERROR_CHARS = 500
-# 2**30 × any sensible base is far past any cap; the exponent stops there so that a
-# huge retry_count cannot overflow a float
-MAX_BACKOFF_EXPONENT = 30
 
 
 class InvalidJob(ValueError):
@@ -196,47 +191,3 @@ def ownership_problem(
     if foreign:
         return f"{kind}(s) of another organization: {', '.join(foreign)}"
     return None
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff for a failed attempt: base × 2**retry_count, capped."""
-
-    base_seconds: float = 60.0
-    max_seconds: float = 3600.0
-
-    def delay(self, retry_count: int) -> float:
-        exponent = min(max(retry_count, 0), MAX_BACKOFF_EXPONENT)
-        return min(self.max_seconds, self.base_seconds * 2**exponent)
-
-
-@dataclass(frozen=True)
-class Settlement:
-    """What a finished attempt leaves in its row."""
-
-    status: str
-    retry_count: int
-    retry_in_seconds: float | None = None  # set when the row is queued again
-
-
-def settle(outcome: str, retry_count: int, max_retries: int, policy: RetryPolicy) -> Settlement:
-    """The row's next state after an attempt ended with ``outcome`` (a run status).
-
-    Only failures are retried: a cancelled run was stopped by someone on purpose.
-    """
-    if outcome == "failed" and retry_count < max_retries:
-        return Settlement("queued", retry_count + 1, policy.delay(retry_count))
-    return Settlement(outcome, retry_count)
-
-
-def error_line(message: str | None, *, where: str | None = None) -> str | None:
-    """The first non-empty line of an error, prefixed with where it happened, bounded:
-    tracebacks belong in the Dagster run's log, the row says what went wrong."""
-    line = next((part.strip() for part in (message or "").splitlines() if part.strip()), "")
-    if not line:
-        return None
-    if where:
-        line = f"{where}: {line}"
-    if len(line) > MAX_ERROR_CHARS:
-        line = line[: MAX_ERROR_CHARS - 1].rstrip() + "…"
-    return line

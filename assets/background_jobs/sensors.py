@@ -35,8 +35,8 @@ from assets.analytics.definitions import analytics_daily
 from assets.background_jobs.facts import mirror_dagster_run
 from assets.background_jobs.late_data_sensor import analytics_late_data_sensor
 from assets.background_jobs.launch import analytics_days, run_request_for
+from assets.background_jobs.mirror import RetryPolicy
 from assets.background_jobs.queue import ClaimedJob, claim_jobs, stale_attempts
-from assets.background_jobs.rules import RetryPolicy
 from assets.background_jobs.runs import ATTEMPT_TAG, JOB_ID_TAG, PARENT_RUN_TAG
 from assets.generation.jobs import content_generation, content_processing
 from resources.database import DatabaseResource
