@@ -19,6 +19,7 @@ from assets.catalog import table_metadata
 from assets.compliance.process import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.compliance.report import summarise
 from assets.generation.definitions import generated_assets
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from resources.sql_files import sql
@@ -92,15 +93,22 @@ def no_rejected_assets_pass_through(database: DatabaseResource) -> AssetCheckRes
     }
     if problems:
         metadata["problem_assets"] = MetadataValue.md(
-            "\n".join(
-                ["| asset | request | platform | score | variants | problem |"]
-                + ["| --- | --- | --- | ---: | ---: | --- |"]
-                + [
-                    f"| {p.id} | {p.content_request_id} | {p.platform} | "
-                    f"{'' if p.compliance_score is None else p.compliance_score} | "
-                    f"{p.variants} | {p.problem} |"
+            markdown_table(
+                ("asset", "request", "platform", "score", "variants", "problem"),
+                [
+                    (
+                        p.id,
+                        p.content_request_id,
+                        p.platform,
+                        p.compliance_score,
+                        p.variants,
+                        p.problem,
+                    )
                     for p in problems
-                ]
+                ],
+                # the query already stops at CHECK_PREVIEW_ROWS
+                limit=None,
+                right=("score", "variants"),
             )
         )
     return AssetCheckResult(
