@@ -1,6 +1,6 @@
 """The compliance stage in Dagster: asset_compliance and the check that holds rejected assets back.
 
-Thin on purpose: the asset reads, calls assets/compliance/process.py, and reports.
+Thin on purpose: the asset reads, calls assets/compliance/verdicts.py, and reports.
 """
 
 from dagster import (
@@ -16,8 +16,8 @@ from dagster import (
 from pydantic import Field
 
 from assets.catalog import table_metadata
-from assets.compliance.process import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.compliance.report import summarise
+from assets.compliance.verdicts import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.generation.definitions import generated_assets
 from core.tables import markdown_table
 from resources.database import DatabaseResource

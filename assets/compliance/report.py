@@ -3,8 +3,8 @@
 from collections import Counter
 from collections.abc import Sequence
 
-from assets.compliance.process import AssetVerdict
 from assets.compliance.results import STATUSES
+from assets.compliance.verdicts import AssetVerdict
 from core.tables import markdown_table
 
 PREVIEW_ROWS = 20
