@@ -36,8 +36,8 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from assets.brand_kits import load_brand_kit, load_template  # noqa: E402
-from assets.compliance.colour import delta_e_2000, srgb_to_lab  # noqa: E402
 from assets.compliance.contrast import contrast_rule  # noqa: E402
+from assets.compliance.delta_e import delta_e_2000, srgb_to_lab  # noqa: E402
 from assets.compliance.images import load_image  # noqa: E402
 from assets.compliance.logo import logo_rule  # noqa: E402
 from assets.compliance.palette import palette_rule  # noqa: E402

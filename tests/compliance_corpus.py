@@ -33,7 +33,7 @@ from PIL import Image
 
 from assets.brand_kits import BrandKit, TemplateSpec
 from assets.brand_kits.geometry import Box
-from assets.compliance.colour import EPSILON, KAPPA, srgb_to_lab, srgb_to_xyz_matrix
+from assets.compliance.delta_e import EPSILON, KAPPA, srgb_to_lab, srgb_to_xyz_matrix
 from assets.compliance.images import NormalisedImage
 from assets.rendering import render_template
 from assets.rendering import text_zones as tz

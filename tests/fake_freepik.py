@@ -1,4 +1,4 @@
-"""A local fake of the Freepik AI API (DESIGN.md §7): a real HTTP server on 127.0.0.1.
+"""A local fake of the Freepik AI API (docs/PROVIDERS.md): a real HTTP server on 127.0.0.1.
 
 It follows the contract closely enough for the client to be tested end to end over
 real sockets: API-key header check (401), request validation (400), PNG images made

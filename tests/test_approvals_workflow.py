@@ -5,7 +5,6 @@ import uuid
 import pytest
 
 from assets.approvals.auto_approval import matching_rule
-from assets.approvals.matching import RequestFacts, invalid_workflows, match_workflow
 from assets.approvals.workflow import (
     DEFAULT_WORKFLOW,
     Approvers,
@@ -13,6 +12,7 @@ from assets.approvals.workflow import (
     parse_workflow,
     restore,
 )
+from assets.approvals.workflow_matching import RequestFacts, invalid_workflows, match_workflow
 from socialpipe.demo.workflows import demo_workflows, matching_workflow
 
 ANN, BOB = uuid.uuid4(), uuid.uuid4()

@@ -11,7 +11,7 @@ from PIL import Image
 
 from assets.brand_kits import LogoInfo
 from assets.brand_kits.geometry import Box
-from assets.compliance.colour import delta_e_2000, srgb_to_lab
+from assets.compliance.delta_e import delta_e_2000, srgb_to_lab
 from assets.compliance.images import ImageRefusedError, load_image
 from assets.compliance.palette import palette_rule
 from assets.compliance.results import RuleResult, decide_status, weighted_score

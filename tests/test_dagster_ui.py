@@ -18,7 +18,7 @@ from tests.webserver import Webserver, running_webserver
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-# DESIGN §1, the flow; "compliance" is the asset_compliance stage
+# the flow of docs/FLOW.md; "compliance" is the asset_compliance stage
 DESIGN_ASSETS = {
     "organizations",
     "brand_profiles",
@@ -38,7 +38,7 @@ DESIGN_ASSETS = {
     "content_analytics_monthly",
     "template_performance",
 }
-# the arrows of DESIGN §1: (upstream, downstream)
+# the arrows of docs/FLOW.md: (upstream, downstream)
 DESIGN_EDGES = {
     ("organizations", "brand_profiles"),
     ("brand_profiles", "brand_assets"),

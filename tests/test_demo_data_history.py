@@ -13,7 +13,8 @@ from socialpipe.demo import history, requests, settings
 from socialpipe.demo.brands import BRANDS
 from socialpipe.demo.ids import demo_id
 
-# the verdict of a failure per enforcement level, as README/DESIGN §5 state it
+# the verdict of a failure per enforcement level,
+# as docs/ENFORCEMENT.md ("Enforcement levels") states it
 WHEN_A_RULE_FAILS = {
     "strict": "rejected",
     "moderate": "needs_review",

@@ -88,7 +88,7 @@ def test_production_config_passes_dagsters_own_validation(tmp_path, monkeypatch)
     assert resolved.success, resolved.errors
     config = resolved.value
     storage = config["storage"]["postgres"]
-    # the driver named, as STACK.md requires, and every part from the environment
+    # the driver named, as docs/STACK.md ("Pins") requires, and every part from the environment
     assert pg_url_from_config(storage) == (
         "postgresql+psycopg2://dagster:s3cret@db.internal:6543/dagster"
     )

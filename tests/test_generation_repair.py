@@ -12,8 +12,8 @@ from PIL import Image
 from sqlalchemy import text
 
 from assets.compliance import load_image, score
-from assets.compliance.process import ComplianceServices, score_assets
 from assets.compliance.repairs import NOT_REPAIRABLE, POLICY, repair_plan
+from assets.compliance.verdicts import ComplianceServices, score_assets
 from assets.generation.repair import Attempt, budget_share, max_attempts, repair
 from assets.rendering import RenderRepairs, render_template
 from core.generation import GeneratedImage, GenerationError, ImageSpec

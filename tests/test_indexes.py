@@ -1,4 +1,4 @@
-"""The index strategy (DESIGN §4): the main queries use their indexes, per EXPLAIN.
+"""The index strategy (docs/SCHEMA.md, "Indexes"): the main queries use their indexes, per EXPLAIN.
 
 A few thousand content requests across several organizations are loaded and
 analyzed in one transaction for the module, then rolled back.

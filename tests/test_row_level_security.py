@@ -1,4 +1,6 @@
-"""Row-level security (DESIGN §4): a session for tenant A neither reads nor writes B's rows.
+"""Row-level security: a session for tenant A neither reads nor writes B's rows.
+
+The rules: docs/SCHEMA.md, "Multi-tenancy".
 
 Both tenants' rows are made by the schema owner; the test then narrows the same
 transaction to the application role scoped to A (resources.tenancy), so

@@ -1,4 +1,5 @@
-"""The cascades of DESIGN §4: deleting a parent removes what lives beneath it."""
+"""The cascades of docs/SCHEMA.md ("Referential rules"): deleting a parent removes what
+lives beneath it."""
 
 from uuid import UUID
 

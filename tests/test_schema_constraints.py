@@ -1,4 +1,6 @@
-"""Uniqueness and check constraints (DESIGN §4), each shown refusing a bad row.
+"""Uniqueness and check constraints, each shown refusing a bad row.
+
+The rules: docs/SCHEMA.md, "Closed vocabularies".
 
 Every refusal is paired with an acceptance nearby, so a constraint that refused
 everything would fail here too.

@@ -1,4 +1,5 @@
-"""Protected references (DESIGN §4): refusals with a message that names the blocker."""
+"""Protected references (docs/SCHEMA.md, "Referential rules"): refusals with a message
+that names the blocker."""
 
 import pytest
 from sqlalchemy import Connection, text

@@ -1,7 +1,8 @@
 """Every table and column of the entity-relationship design exists with its type.
 
-The expected columns are parsed from the design itself (shared/seed), so a
-change to the design shows up here as a failing test, not as silent drift.
+The expected columns are parsed from the design itself (docs/ER_DESIGN.md, the
+entity-relationship design the project was seeded with), so a change to the design
+shows up here as a failing test, not as silent drift.
 """
 
 import re
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SEED_DIRS = [REPO_ROOT.parent / "shared" / "seed", Path("/work/shared/seed")]
+DESIGN_FILE = REPO_ROOT / "docs" / "ER_DESIGN.md"
 
 # ER diagram type -> (information_schema data_type, udt_name)
 TYPE_MAP = {
@@ -35,14 +36,8 @@ ATTRIBUTE = re.compile(rf"^\s*([a-z_]+)\s+([a-z_][a-z0-9_]*)(?:\s+{KEYS})?\s*$")
 
 
 def find_design() -> Path:
-    for folder in SEED_DIRS:
-        for path in sorted(folder.glob("*.txt")):
-            if "erDiagram" in path.read_text():
-                return path
-    pytest.fail(
-        "the entity-relationship design (a shared/seed/*.txt with an erDiagram) was not "
-        f"found in any of {[str(d) for d in SEED_DIRS]}; CI keeps shared/ beside the clone"
-    )
+    assert "erDiagram" in DESIGN_FILE.read_text(), f"{DESIGN_FILE} holds no erDiagram"
+    return DESIGN_FILE
 
 
 def parse_er_design(source: str) -> dict[str, dict[str, str]]:

@@ -1,6 +1,6 @@
-"""Approvals (DESIGN §5): workflow definitions, matching, auto-approval, the decision
-state machine, and the functions that apply it to the database.
+"""Approvals (README "Approvals"): workflow definitions, workflow matching,
+auto-approval, the decision state machine, and the functions that apply it to the database.
 
-The domain modules (workflow, matching, auto_approval, machine, versions' fingerprint)
+The domain modules (workflow, workflow_matching, auto_approval, machine, versions' fingerprint)
 import no Dagster and touch no database; `definitions.py` is the Dagster layer.
 """

@@ -10,8 +10,8 @@ looks at it.
 
 from dataclasses import dataclass
 
-from assets.approvals.matching import RequestFacts
 from assets.approvals.workflow import AutoApprovalRule, Workflow
+from assets.approvals.workflow_matching import RequestFacts
 
 AUTO_APPROVABLE = frozenset({"passed", "passed_with_warnings"})
 

@@ -27,6 +27,7 @@ from assets.approvals.escalation import Escalated, escalate_overdue
 from assets.approvals.routing import Routed, route_requests, workflow_problems
 from assets.catalog import table_metadata
 from assets.owners import owned
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 from resources.shared import DATABASE
 
@@ -43,18 +44,23 @@ class ApprovalConfig(Config):
     )
 
 
-def _cell(text: object) -> str:
-    return str(text or "").replace("|", "/").replace("\n", " ")
+TABLE_ROWS = 50
 
 
 def _routing_table(outcomes: list[Routed]) -> str:
-    rows = ["| request | outcome | workflow | approvers / detail |", "| --- | --- | --- | --- |"]
-    for o in outcomes[:50]:
-        who = ", ".join(o.approvers) if o.approvers else o.detail
-        rows.append(
-            f"| {_cell(o.title[:60])} | {o.outcome} | {_cell(o.workflow)} | {_cell(who)[:200]} |"
-        )
-    return "\n".join(rows)
+    return markdown_table(
+        ("request", "outcome", "workflow", "approvers / detail"),
+        [
+            (
+                o.title[:60],
+                o.outcome,
+                o.workflow,
+                (", ".join(o.approvers) if o.approvers else o.detail or "")[:200],
+            )
+            for o in outcomes
+        ],
+        limit=TABLE_ROWS,
+    )
 
 
 @asset(
@@ -87,10 +93,7 @@ def content_approvals(
         metadata["preview"] = MetadataValue.md(_routing_table(outcomes))
     if problems:
         metadata["invalid_workflow_details"] = MetadataValue.md(
-            "\n".join(
-                ["| organization | problem |", "| --- | --- |"]
-                + [f"| {org} | {_cell(problem)} |" for org, problem in problems]
-            )
+            markdown_table(("organization", "problem"), problems, limit=None)
         )
     return MaterializeResult(metadata={**metadata, **table_metadata(engine, "content_approvals")})
 
@@ -103,13 +106,12 @@ content_approval_routing = define_asset_job(
 
 
 def _escalation_table(done: list[Escalated]) -> str:
-    rows = ["| request | step | escalated to |", "| --- | --- | --- |"]
-    rows += [
-        f"| {_cell(e.title[:60])} | {e.step_number} {_cell(e.step_name)} | "
-        f"{_cell(', '.join(e.escalated_to))} |"
-        for e in done[:50]
-    ]
-    return "\n".join(rows)
+    return markdown_table(
+        ("request", "step", "escalated to"),
+        [(e.title[:60], f"{e.step_number} {e.step_name}", ", ".join(e.escalated_to)) for e in done],
+        limit=TABLE_ROWS,
+        empty="No step was overdue.",
+    )
 
 
 @op

@@ -17,8 +17,8 @@ from sqlalchemy import Connection, Engine
 from assets.approvals import store
 from assets.approvals.auto_approval import matching_rule
 from assets.approvals.machine import Infeasible, NewId, auto_approve, plan_round, start
-from assets.approvals.matching import RequestFacts, invalid_workflows, match_workflow
 from assets.approvals.versions import asset_versions, fingerprint, void_pending_approvals
+from assets.approvals.workflow_matching import RequestFacts, invalid_workflows, match_workflow
 from resources.sql_files import sql
 
 SUPERSEDED = "superseded: the request was routed into a new approval round"

@@ -10,7 +10,7 @@ A step names its approvers by user id and/or one organization role:
 `"approver"` and `["approver", "<user id>", …]` mean the same.
 
 The default workflow, for a request no usable workflow of its organization matches
-(see matching.py): one step, "Admin review", decided by any one of the organization's
+(see workflow_matching.py): one step, "Admin review", decided by any one of the organization's
 admins (its owners when it has no active admin), escalated to the owners after 48 h.
 """
 

@@ -1,8 +1,5 @@
-"""background_jobs (DESIGN §5): every run mirrored, and work queued by applications.
-
-Register in pipeline_defs/definitions.py:
-    sensors=[..., *background_job_sensors]
-    resources={..., **background_job_resources}
+"""background_jobs (docs/BACKGROUND_JOBS.md): every run mirrored, and work queued by
+applications. definitions.py gives the sensors and their resource to the code location.
 
 `mirror_dagster_run(engine, instance, run_id)` records a run that ran in-process (the
 command line), which no sensor sees.

@@ -1,4 +1,6 @@
-"""Brand kits and content templates, validated before use (DESIGN §5). No Dagster here.
+"""Brand kits and content templates, validated before use. No Dagster here.
+
+What is checked and what a failure means: docs/ENFORCEMENT.md, "The brand kit, before use".
 
     kit = load_brand_kit(profile_row, brand_asset_rows, read_file=store.read_bytes)
     template = load_template(template_row)

@@ -1,4 +1,6 @@
-"""Brand compliance (DESIGN §5): rules on the pixels of an image, a score and a verdict. No Dagster.
+"""Brand compliance: rules on the pixels of an image, a score and a verdict. No Dagster.
+
+What the verdicts mean per enforcement level: docs/ENFORCEMENT.md.
 
     image = load_image(data)                 # any file → upright sRGB; ImageRefusedError
     result = score(image, kit, placement, render_metadata)
@@ -10,8 +12,8 @@ Rules: palette_adherence, logo, text_contrast, platform_fit, safe_zones, fonts
 
 from assets.compliance.images import ImageRefusedError, NormalisedImage, load_image
 from assets.compliance.results import (
-    Check,
     ComplianceResult,
+    Measurement,
     RuleResult,
     decide_status,
     weighted_score,
@@ -21,7 +23,7 @@ from assets.compliance.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = [
     "DEFAULT_SETTINGS",
-    "Check",
+    "Measurement",
     "ComplianceResult",
     "ImageRefusedError",
     "NormalisedImage",

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageColor
 
 from assets.compliance.render_info import RenderInfo, TextElement, drawn_texts
-from assets.compliance.results import Check, RuleResult, not_measured
+from assets.compliance.results import Measurement, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 from assets.rendering.contrast import contrast_ratio, luminance
 
@@ -228,7 +228,7 @@ def contrast_rule(
                 f"{element.name}: {ratio:.2f}:1, {_hex(found.text_rgb)} on "
                 f"{_hex(found.backdrop_rgb)} ({kind}, needs {required:g}:1)"
             )
-        checks.append(Check(element.name, ratio, required, ratio >= required, message))
+        checks.append(Measurement(element.name, ratio, required, ratio >= required, message))
         if worst is None or ratio / required < worst[0]:
             worst = (ratio / required, ratio, required)
     failed = [check for check in checks if not check.passed]

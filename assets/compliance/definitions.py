@@ -1,6 +1,6 @@
 """The compliance stage in Dagster: asset_compliance and the check that holds rejected assets back.
 
-Thin on purpose: the asset reads, calls assets/compliance/process.py, and reports.
+Thin on purpose: the asset reads, calls assets/compliance/verdicts.py, and reports.
 """
 
 from dagster import (
@@ -17,9 +17,10 @@ from dagster import (
 from pydantic import Field
 
 from assets.catalog import table_metadata
-from assets.compliance.process import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.compliance.report import summarise
+from assets.compliance.verdicts import BATCH_SIZE, MAX_ASSETS, ComplianceServices, score_assets
 from assets.owners import owned
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 from resources.image_store import ImageStoreResource
 from resources.shared import DATABASE, IMAGE_STORE
@@ -94,15 +95,22 @@ def no_rejected_assets_pass_through(database: DatabaseResource) -> AssetCheckRes
     }
     if problems:
         metadata["problem_assets"] = MetadataValue.md(
-            "\n".join(
-                ["| asset | request | platform | score | variants | problem |"]
-                + ["| --- | --- | --- | ---: | ---: | --- |"]
-                + [
-                    f"| {p.id} | {p.content_request_id} | {p.platform} | "
-                    f"{'' if p.compliance_score is None else p.compliance_score} | "
-                    f"{p.variants} | {p.problem} |"
+            markdown_table(
+                ("asset", "request", "platform", "score", "variants", "problem"),
+                [
+                    (
+                        p.id,
+                        p.content_request_id,
+                        p.platform,
+                        p.compliance_score,
+                        p.variants,
+                        p.problem,
+                    )
                     for p in problems
-                ]
+                ],
+                # the query already stops at CHECK_PREVIEW_ROWS
+                limit=None,
+                right=("score", "variants"),
             )
         )
     return AssetCheckResult(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assets.brand_kits import BrandKit, font_file
 from assets.compliance.render_info import RenderInfo, TextElement, drawn_texts
-from assets.compliance.results import Check, RuleResult, not_measured
+from assets.compliance.results import Measurement, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 
 RULE = "fonts"
@@ -44,7 +44,9 @@ def fonts_rule(kit: BrandKit, info: RenderInfo | None, settings: RuleSettings) -
     checks = []
     for element in drawn:
         ok, message = _brand_font_used(element, kit)
-        checks.append(Check(element.name, element.font_family, element.font_role, ok, message))
+        checks.append(
+            Measurement(element.name, element.font_family, element.font_role, ok, message)
+        )
     good = sum(check.passed for check in checks) / len(checks)
     failed = [check for check in checks if not check.passed]
     return RuleResult(

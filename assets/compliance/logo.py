@@ -14,9 +14,9 @@ from PIL import Image
 from assets.brand_kits import BrandKit
 from assets.brand_kits.geometry import Box
 from assets.compliance.boxes import gap, grow, overlap
-from assets.compliance.matching import Match, Pyramid, logo_templates, search
+from assets.compliance.logo_matching import Match, Pyramid, logo_templates, search
 from assets.compliance.render_info import RenderInfo
-from assets.compliance.results import Check, RuleResult, not_measured
+from assets.compliance.results import Measurement, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 
 RULE = "logo"
@@ -90,7 +90,7 @@ def _busy_share(image: Image.Image, logo: Box, space: Box) -> float:
 
 def _clear_space(
     image: Image.Image, box: Box, info: RenderInfo | None, settings: RuleSettings
-) -> Check:
+) -> Measurement:
     """The free margin around the logo: to the canvas edge and to any drawn text."""
     needed = math.ceil(settings.logo_clear_space * min(box.width, box.height))
     obstacles = [
@@ -108,7 +108,7 @@ def _clear_space(
         problems.append(f"only {max(clearance, 0)} px to {nearest}, needs {needed} px")
     if busy > BUSY_SHARE:
         problems.append(f"{busy:.0%} of the {needed} px around it is sharp edges")
-    return Check(
+    return Measurement(
         "clear_space",
         max(clearance, 0),
         needed,
@@ -129,7 +129,7 @@ def logo_rule(
     present = found is not None and score >= settings.logo_min_match
     where = f" at {found.box.describe()}" if found is not None else ""
     checks = [
-        Check(
+        Measurement(
             "present",
             round(score, 3),
             settings.logo_min_match,
@@ -143,7 +143,7 @@ def logo_rule(
         box = found.box
         side = min(box.width, box.height) / min(image.width, image.height)
         checks.append(
-            Check(
+            Measurement(
                 "size",
                 round(side, 4),
                 settings.logo_min_size,
@@ -157,7 +157,7 @@ def logo_rule(
         if zone is not None:
             inside = overlap(box, zone) / (box.width * box.height)
             checks.append(
-                Check(
+                Measurement(
                     "in_zone",
                     round(inside, 3),
                     settings.logo_in_zone,

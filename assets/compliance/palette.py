@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from assets.brand_kits import BrandKit
-from assets.compliance.colour import delta_e_2000, hex_of, srgb_to_lab
+from assets.compliance.delta_e import delta_e_2000, hex_of, srgb_to_lab
 from assets.compliance.results import RuleResult
 from assets.compliance.settings import RuleSettings
 

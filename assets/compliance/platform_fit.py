@@ -1,7 +1,7 @@
 """Platform fit: the image's dimensions, aspect ratio, file size and format (docs/PLACEMENTS.md)."""
 
 from assets.compliance.images import NormalisedImage
-from assets.compliance.results import Check, RuleResult, not_measured
+from assets.compliance.results import Measurement, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 from core.placements import Placement
 
@@ -23,7 +23,7 @@ def platform_rule(
     width, height = image.width, image.height
     wanted = f"{placement.width}×{placement.height}"
     checks = [
-        Check(
+        Measurement(
             "dimensions",
             f"{width}×{height}",
             wanted,
@@ -34,7 +34,7 @@ def platform_rule(
     aspect, target = width / height, placement.width / placement.height
     off = abs(aspect - target) / target
     checks.append(
-        Check(
+        Measurement(
             "aspect_ratio",
             round(aspect, 4),
             round(target, 4),
@@ -45,7 +45,7 @@ def platform_rule(
     )
     if image.byte_size is not None:
         checks.append(
-            Check(
+            Measurement(
                 "file_size",
                 image.byte_size,
                 placement.max_bytes,
@@ -56,7 +56,7 @@ def platform_rule(
     if image.format is not None:
         name = FORMAT_NAMES.get(image.format, image.format)
         checks.append(
-            Check(
+            Measurement(
                 "format",
                 name,
                 "|".join(placement.formats),

@@ -3,14 +3,11 @@
 from collections import Counter
 from collections.abc import Sequence
 
-from assets.compliance.process import AssetVerdict
 from assets.compliance.results import STATUSES
+from assets.compliance.verdicts import AssetVerdict
+from core.tables import markdown_table
 
 PREVIEW_ROWS = 20
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "/").replace("\n", " ")
 
 
 def summarise(verdicts: Sequence[AssetVerdict]) -> dict:
@@ -32,42 +29,53 @@ def summarise(verdicts: Sequence[AssetVerdict]) -> dict:
     if saved:
         summary["lowest_scores"] = _preview(sorted(saved, key=lambda v: v.score or 0))
     if errors:
-        summary["not_scored_details"] = "\n".join(
-            ["| asset | brand | platform | reason |", "| --- | --- | --- | --- |"]
-            + [
-                f"| {v.asset_id} | {_cell(v.brand)} | {v.platform} | {_cell(v.error)} |"
-                for v in errors[:PREVIEW_ROWS]
-            ]
+        summary["not_scored_details"] = markdown_table(
+            ("asset", "brand", "platform", "reason"),
+            [(v.asset_id, v.brand, v.platform, v.error) for v in errors],
+            limit=PREVIEW_ROWS,
         )
     return summary
 
 
 def _status_table(by_status: Counter, total: int) -> str:
-    lines = ["| status | assets | share |", "| --- | ---: | ---: |"]
-    for status in STATUSES:
-        count = by_status.get(status, 0)
-        lines.append(
-            f"| {status} | {count} | {count / total:.0%} |" if total else f"| {status} | 0 | – |"
+    rows = [
+        (
+            status,
+            by_status.get(status, 0),
+            f"{by_status.get(status, 0) / total:.0%}" if total else "–",
         )
-    return "\n".join(lines)
+        for status in STATUSES
+    ]
+    return markdown_table(
+        ("status", "assets", "share"), rows, limit=None, right=("assets", "share")
+    )
 
 
 def _violation_table(violations: Counter, total: int) -> str:
     if not violations:
         return "No violations." if total else "Nothing scored."
-    lines = ["| violation | assets | share of scored |", "| --- | ---: | ---: |"]
-    lines += [f"| {name} | {n} | {n / total:.0%} |" for name, n in violations.most_common(10)]
-    return "\n".join(lines)
+    return markdown_table(
+        ("violation", "assets", "share of scored"),
+        [(name, n, f"{n / total:.0%}") for name, n in violations.most_common(10)],
+        limit=None,
+        right=("assets", "share of scored"),
+    )
 
 
 def _preview(verdicts: Sequence[AssetVerdict]) -> str:
-    lines = [
-        "| asset | brand | platform | score | status | violations |",
-        "| --- | --- | --- | ---: | --- | --- |",
-    ]
-    for v in verdicts[:PREVIEW_ROWS]:
-        lines.append(
-            f"| {v.asset_id} | {_cell(v.brand)} | {v.platform} | {v.score:.1f} | {v.status} "
-            f"| {_cell(', '.join(v.violations) or '–')} |"
-        )
-    return "\n".join(lines)
+    return markdown_table(
+        ("asset", "brand", "platform", "score", "status", "violations"),
+        [
+            (
+                v.asset_id,
+                v.brand,
+                v.platform,
+                f"{v.score:.1f}",
+                v.status,
+                ", ".join(v.violations) or "–",
+            )
+            for v in verdicts
+        ],
+        limit=PREVIEW_ROWS,
+        right=("score",),
+    )

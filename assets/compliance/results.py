@@ -12,7 +12,7 @@ from typing import Literal
 
 Status = Literal["passed", "passed_with_warnings", "needs_review", "rejected"]
 STATUSES: tuple[Status, ...] = ("passed", "passed_with_warnings", "needs_review", "rejected")
-# what a failure means at each enforcement level (DESIGN §5)
+# what a failure means at each enforcement level (docs/ENFORCEMENT.md, "Enforcement levels")
 ON_FAILURE: dict[str, Status] = {
     "strict": "rejected",
     "moderate": "needs_review",
@@ -23,7 +23,7 @@ DETAILS_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Check:
+class Measurement:
     """One measured condition inside a rule (the logo's size, one text zone's contrast)."""
 
     check: str
@@ -52,7 +52,7 @@ class RuleResult:
     message: str
     # how close a failed rule came, 0..1 (1 for a passed rule)
     progress: float = 1.0
-    checks: tuple[Check, ...] = ()
+    checks: tuple[Measurement, ...] = ()
     details: dict = field(default_factory=dict)
 
     @property

@@ -8,7 +8,7 @@ one the renderer added, so an image without that record is not measured.
 """
 
 from assets.compliance.render_info import RenderInfo, drawn_texts
-from assets.compliance.results import Check, RuleResult, not_measured
+from assets.compliance.results import Measurement, RuleResult, not_measured
 from assets.compliance.settings import RuleSettings
 
 RULE = "text_fit"
@@ -24,7 +24,7 @@ def text_fit_rule(info: RenderInfo | None, settings: RuleSettings) -> RuleResult
     if not recorded and not left_out:
         return not_measured(RULE, weight, "the render metadata does not record split words")
     missing = tuple(
-        Check(
+        Measurement(
             element.name,
             "not drawn",
             "drawn",
@@ -34,7 +34,7 @@ def text_fit_rule(info: RenderInfo | None, settings: RuleSettings) -> RuleResult
         for element in left_out
     )
     checks = missing + tuple(
-        Check(
+        Measurement(
             element.name,
             len(element.split_words or ()),
             0,

@@ -22,8 +22,8 @@ from sqlalchemy import Connection, Engine
 from assets.approvals.versions import void_pending_approvals
 from assets.brand_kits import BrandKitError, TemplateError, load_brand_kit, load_template
 from assets.compliance.images import load_image
-from assets.compliance.process import placement_of
 from assets.compliance.scorer import score
+from assets.compliance.verdicts import placement_of
 from assets.generation import planning
 from assets.generation.claims import request_lock
 from assets.generation.context import RequestContext, load_context

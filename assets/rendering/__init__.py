@@ -1,12 +1,12 @@
-"""The template renderer (DESIGN §5, local provider): plain Pillow, no Dagster.
+"""The template renderer: plain Pillow, no Dagster. It draws the brand's template over a
+provider's background (docs/PROVIDERS.md).
 
 result = render_template(background, kit, template, request_texts(request_row))
 result.image      # RGB at the template's canvas size
 result.metadata   # zones, drawn text boxes, fonts, colours, contrast, logo box
 """
 
-from assets.rendering.contrast import WCAG_AA, contrast_ratio, luminance
-from assets.rendering.render import (
+from assets.rendering.compose import (
     DEFAULT_CTA,
     NO_REPAIRS,
     RenderRepairs,
@@ -14,6 +14,7 @@ from assets.rendering.render import (
     render_template,
     request_texts,
 )
+from assets.rendering.contrast import WCAG_AA, contrast_ratio, luminance
 from assets.rendering.text_fit import FittedText, fit_text, wrap
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The Freepik AI image API as an ImageProvider (DESIGN.md §7)."""
+"""The Freepik AI image API as an ImageProvider (docs/PROVIDERS.md)."""
 
 from resources.freepik.client import KNOWN_MODELS, TASK_MODEL_PATHS, FreepikClient
 from resources.freepik.downloads import FREEPIK_CDN_HOSTS

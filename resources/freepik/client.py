@@ -1,4 +1,4 @@
-"""FreepikClient: generating images with the Freepik AI API (DESIGN.md §7).
+"""FreepikClient: generating images with the Freepik AI API (docs/PROVIDERS.md).
 
 One method per way of generating (synchronous classic-fast, asynchronous task models)
 and `generate` to pick by model. Every HTTP attempt against the API is reported to

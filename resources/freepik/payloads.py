@@ -1,6 +1,6 @@
 """Request bodies for each Freepik model and readers for their responses (no I/O).
 
-The shapes follow DESIGN.md §7 and Freepik's API reference; anything a response
+The shapes follow docs/PROVIDERS.md ("Requests") and Freepik's API reference; anything a response
 lacks that the contract promises is a FreepikMalformedResponseError, because
 guessing would hand the pipeline an empty or wrong image.
 """

@@ -12,7 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-# verdicts that let an image go out (DESIGN §5: lenient brands pass with warnings)
+# verdicts that let an image go out: lenient brands pass with warnings
+# (docs/ENFORCEMENT.md, "Enforcement levels")
 PASSING = frozenset({"passed", "passed_with_warnings"})
 
 
@@ -24,7 +25,10 @@ def passing_and_scored(images_by_verdict: Mapping[str, int]) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
-class Check:
+class StoredMeasurement:
+    """One measured condition inside a rule, as `compliance_details` stores it
+    (written from assets/compliance/results.py's Measurement)."""
+
     name: str
     value: Any
     threshold: Any
@@ -41,7 +45,7 @@ class Rule:
     passed: bool | None  # None: not measured
     message: str
     points: float | None = None
-    checks: tuple[Check, ...] = ()
+    checks: tuple[StoredMeasurement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,8 +163,8 @@ def _size(dimensions: object) -> tuple[int | None, int | None]:
     )
 
 
-def _check(raw: Mapping) -> Check:
-    return Check(
+def _check(raw: Mapping) -> StoredMeasurement:
+    return StoredMeasurement(
         name=str(raw.get("check", "")),
         value=raw.get("value"),
         threshold=raw.get("threshold"),

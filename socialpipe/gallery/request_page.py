@@ -6,7 +6,15 @@ from socialpipe.gallery import formats
 from socialpipe.gallery.common import definition_list, image, page, table_head, verdict_badge
 from socialpipe.gallery.links import MediaLinks
 from socialpipe.gallery.markup import Markup, el
-from socialpipe.gallery.model import Approval, Asset, Check, RepairAttempt, Request, Rule, Variant
+from socialpipe.gallery.model import (
+    Approval,
+    Asset,
+    RepairAttempt,
+    Request,
+    Rule,
+    StoredMeasurement,
+    Variant,
+)
 
 INDEX_HREF = "../index.html"
 
@@ -20,7 +28,7 @@ def _result(passed: bool | None) -> Markup:
 MARKS = {True: ("✓", "pass"), False: ("✗", "fail"), None: ("·", "unmeasured")}
 
 
-def _check_item(check: Check) -> Markup:
+def _check_item(check: StoredMeasurement) -> Markup:
     mark, css = MARKS[check.passed]
     return el("li", f"{mark} {check.message or check.name}", class_=css, data_check=check.name)
 

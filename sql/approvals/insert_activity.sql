@@ -1,4 +1,4 @@
--- A person's decision, in the activity log (DESIGN §1: user_activity_logs records human actions).
+-- A person's decision, in the activity log (docs/FLOW.md: user_activity_logs records what people do).
 insert into user_activity_logs (
     user_id, organization_id, action, resource_type, resource_id, session_id, user_agent,
     activity_details

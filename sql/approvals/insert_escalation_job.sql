@@ -1,4 +1,4 @@
--- The record of one escalation: a finished background job (DESIGN §5, background_jobs),
+-- The record of one escalation: a finished background job (docs/BACKGROUND_JOBS.md),
 -- queryable by organization and request beside the rest of the pipeline's work.
 insert into background_jobs (
     job_type, job_name, parameters, status, started_at, completed_at, result,

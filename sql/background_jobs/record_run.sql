@@ -1,4 +1,4 @@
--- One row per Dagster run (DESIGN §5, background_jobs), found again by its run id:
+-- One row per Dagster run (docs/BACKGROUND_JOBS.md, "Every run is recorded"), found again by its run id:
 -- the run-status sensors and the command line may each report the same run, in any
 -- order. A finished row is final: a late report of the run starting changes nothing.
 -- max_retries 0: the queue never retries a mirrored run (Dagster's own run retries are

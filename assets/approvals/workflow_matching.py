@@ -1,4 +1,4 @@
-"""Which workflow a request goes through (DESIGN §5): the organization's most specific.
+"""Which workflow a request goes through (README "Approvals"): the organization's most specific.
 
 A workflow applies when the request's content type is among its
 `applies_to_content_types` and at least one of the request's platforms among its
