@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.catalog import ORGANIZATIONS, USERS
 from socialpipe.demo.db import as_json, insert_rows
 from socialpipe.demo.ids import at, demo_id, rng_for
@@ -108,22 +109,7 @@ def activity_rows(
 
 
 def insert_activity(conn: Connection, rows: list[dict[str, object]]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into user_activity_logs (
-          id, user_id, organization_id, action, resource_type, resource_id, session_id,
-          ip_address, user_agent, activity_details, duration_seconds, created_at
-        ) values (
-          :id, :user_id, :organization_id, :action, :resource_type, :resource_id, :session_id,
-          cast(:ip_address as inet), :user_agent, cast(:activity_details as jsonb),
-          :duration_seconds, :created_at
-        )
-        -- the key of the partitioned table (0013); a demo row's time is as fixed as its id
-        on conflict (id, created_at) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_activity"), rows)
 
 
 def _job(
@@ -205,19 +191,4 @@ def job_rows(requests: list[DemoRequest], anchor: date) -> list[dict[str, object
 
 
 def insert_jobs(conn: Connection, rows: list[dict[str, object]]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into background_jobs (
-          id, job_type, job_name, parameters, priority, status, started_at, completed_at,
-          result, error_message, retry_count, max_retries, scheduled_for, organization_id,
-          user_id, content_request_id, created_at, updated_at
-        ) values (
-          :id, :job_type, :job_name, cast(:parameters as jsonb), 3, :status, :started_at,
-          :completed_at, cast(:result as jsonb), :error_message, :retry_count, 3, :scheduled_for,
-          :organization_id, :user_id, :content_request_id, :created_at, :completed_at
-        )
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_job"), rows)

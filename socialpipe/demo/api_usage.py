@@ -11,35 +11,20 @@ from datetime import UTC, date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from core.placements import platforms, primary_placement
+from resources.sql_files import sql
 from socialpipe.demo import usage_model as model
 from socialpipe.demo.catalog import ORGANIZATIONS, members
-from socialpipe.demo.db import as_json, copy_frame
+from socialpipe.demo.db import as_json, copy_columns, copy_frame
 from socialpipe.demo.ids import HISTORY_DAYS, demo_id, demo_id_strings, rng_for
 from socialpipe.demo.requests import DemoRequest
 from socialpipe.demo.tenants import organization_id, user_id
 
 INTERACTIVE_ROLES = ("editor", "brand_manager", "admin")
-COLUMNS = (
-    "id",
-    "organization_id",
-    "user_id",
-    "content_request_id",
-    "api_provider",
-    "endpoint",
-    "method",
-    "request_timestamp",
-    "request_parameters",
-    "response_status",
-    "response_time_ms",
-    "cost_per_request",
-    "currency",
-    "tokens_used",
-    "images_generated",
-    "created_at",
-)
+# api_usage's columns in the order the COPY statement lists them, the frame's order
+COLUMNS = tuple(copy_columns(sql("demo/copy_api_usage_stage")))
 
 
 def _sample_org_calls(slug: str, anchor: date, incident_days: np.ndarray) -> pd.DataFrame:
@@ -219,25 +204,7 @@ def build_api_usage(anchor: date, requests: list[DemoRequest]) -> pd.DataFrame:
 
 def load_api_usage(conn: Connection, frame: pd.DataFrame) -> None:
     """COPY into a temporary table, then add the rows api_usage does not have yet."""
-    conn.execute(
-        text(
-            "create temp table demo_api_usage_stage (like api_usage including defaults) "
-            "on commit drop"
-        )
-    )
-    copy_frame(conn, "demo_api_usage_stage", frame)
-    conn.execute(
-        text("""
-        insert into api_usage (id, organization_id, user_id, content_request_id, api_provider,
-                               endpoint, method, request_timestamp, request_parameters,
-                               response_status, response_time_ms, cost_per_request, currency,
-                               tokens_used, images_generated, created_at)
-        select id, organization_id, user_id, content_request_id, api_provider, endpoint, method,
-               request_timestamp, request_parameters, response_status, response_time_ms,
-               cost_per_request, currency, tokens_used, images_generated, created_at
-        from demo_api_usage_stage
-        -- the key of the partitioned table (0013); a demo row's time is as fixed as its id
-        on conflict (id, request_timestamp) do nothing
-    """)
-    )
-    conn.execute(text("drop table demo_api_usage_stage"))
+    conn.execute(sql("demo/create_api_usage_stage"))
+    copy_frame(conn, sql("demo/copy_api_usage_stage"), frame)
+    conn.execute(sql("demo/insert_api_usage_from_stage"))
+    conn.execute(sql("demo/drop_api_usage_stage"))

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.db import as_json, insert_rows
 from socialpipe.demo.history import DemoAsset
 from socialpipe.demo.ids import demo_id, rng_for
@@ -120,21 +121,7 @@ def approval_rows(
 
 
 def insert_approvals(conn: Connection, rows: list[dict[str, object]]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into content_approvals (
-          id, content_request_id, organization_id, workflow_id, approver_id, step_number,
-          step_name, status, decision_date, comments, feedback, created_at, updated_at
-        ) values (
-          :id, :content_request_id, :organization_id, :workflow_id, :approver_id, :step_number,
-          :step_name, :status, :decision_date, :comments, cast(:feedback as jsonb),
-          :created_at, :decision_date
-        )
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_approval"), rows)
 
 
 def published_at(request: DemoRequest, rows: list[dict[str, object]]) -> datetime:

@@ -63,16 +63,23 @@ def _downsample(image: Image.Image, size: int) -> Image.Image:
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def render_logo(brand: DemoBrand, size: int = LOGO_SIZE) -> Image.Image:
-    """Square RGBA logo: the brand's mark with its initials, transparent around it."""
-    final, size = size, size * SUPERSAMPLE
+def _lettered_mark(
+    brand: DemoBrand, size: int, letters: str, font_share: float
+) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """The brand's mark on a transparent square of ``size``, ``letters`` centred on it in
+    the primary font, ``font_share`` of the size high; and its draw, to add to it."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     _draw_mark(draw, brand, size)
-    font = load_font(brand.primary_font, round(size * 0.30), bold=True)
-    draw.text(
-        (size / 2, size / 2), brand.initials, font=font, fill=brand.color("neutral"), anchor="mm"
-    )
+    font = load_font(brand.primary_font, round(size * font_share), bold=True)
+    draw.text((size / 2, size / 2), letters, font=font, fill=brand.color("neutral"), anchor="mm")
+    return image, draw
+
+
+def render_logo(brand: DemoBrand, size: int = LOGO_SIZE) -> Image.Image:
+    """Square RGBA logo: the brand's mark with its initials, transparent around it."""
+    final, size = size, size * SUPERSAMPLE
+    image, draw = _lettered_mark(brand, size, brand.initials, 0.30)
     # a short accent bar under the initials makes the mark recognisable when small
     bar_w, bar_h = size * 0.22, max(2, size * 0.025)
     top = size / 2 + size * 0.17
@@ -85,13 +92,7 @@ def render_logo(brand: DemoBrand, size: int = LOGO_SIZE) -> Image.Image:
 def render_icon(brand: DemoBrand, size: int = ICON_SIZE) -> Image.Image:
     """Small RGBA app/avatar icon: the mark with the first initial only."""
     final, size = size, size * SUPERSAMPLE
-    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    _draw_mark(draw, brand, size)
-    font = load_font(brand.primary_font, round(size * 0.5), bold=True)
-    draw.text(
-        (size / 2, size / 2), brand.initials[0], font=font, fill=brand.color("neutral"), anchor="mm"
-    )
+    image, _ = _lettered_mark(brand, size, brand.initials[0], 0.5)
     return _downsample(image, final)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo import brand_images
 from socialpipe.demo.brands import DemoBrand
 from socialpipe.demo.db import as_json, insert_rows
@@ -62,18 +63,6 @@ _RENDERERS = {
     "icon": brand_images.render_icon,
     "pattern": brand_images.render_pattern,
 }
-
-INSERT_BRAND_ASSET = """
-insert into brand_assets (
-  id, brand_profile_id, organization_id, name, asset_type, file_path, file_url,
-  file_size_bytes, dimensions, usage_context, platform_variants, created_by, created_at, tags
-) values (
-  :id, :brand_profile_id, :organization_id, :name, :asset_type, :file_path, :file_url,
-  :file_size_bytes, cast(:dimensions as jsonb), :usage_context, cast(:platform_variants as jsonb),
-  :created_by, :created_at, :tags
-)
-on conflict (id) do nothing
-"""
 
 
 def store_key(brand: DemoBrand, filename: str) -> str:
@@ -128,4 +117,4 @@ def brand_asset_rows(
 def insert_brand_assets(
     conn: Connection, brand: DemoBrand, stored: dict[str, StoredImage], anchor: date
 ) -> None:
-    insert_rows(conn, INSERT_BRAND_ASSET, brand_asset_rows(brand, stored, anchor))
+    insert_rows(conn, sql("demo/insert_brand_asset"), brand_asset_rows(brand, stored, anchor))

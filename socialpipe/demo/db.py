@@ -1,17 +1,20 @@
 """Small database helpers shared by the demo-data modules.
 
-Statements are written out per table in the module that owns the table (plain
-lowercase SQL with bound parameters); this module only runs them, and bulk
-loads the one large table (api_usage) with COPY.
+Statements are .sql files under sql/demo/ (one per statement, lowercase, bound
+parameters), loaded with ``sql("demo/<name>")``; this module only runs them, and
+bulk loads the one large table (api_usage) with COPY.
 """
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from psycopg import sql
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause
+
+# the column list of a `copy <table> (<columns>) from stdin` statement
+_COPY_COLUMNS = re.compile(r"\bcopy\s+[\w.]+\s*\(([^)]*)\)\s*from\s+stdin\b", re.IGNORECASE)
 
 
 def as_json(value: object) -> str:
@@ -23,25 +26,41 @@ def as_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def insert_rows(conn: Connection, statement: str, rows: Sequence[Mapping[str, object]]) -> None:
+def insert_rows(
+    conn: Connection, statement: TextClause, rows: Sequence[Mapping[str, object]]
+) -> None:
     """Run one parameterised insert for every row (a single executemany)."""
     if rows:
-        conn.execute(text(statement), [dict(row) for row in rows])
+        conn.execute(statement, [dict(row) for row in rows])
 
 
-def copy_frame(conn: Connection, table: str, frame: pd.DataFrame, chunk_rows: int = 50_000) -> None:
-    """COPY a DataFrame into ``table`` (its columns named like the frame's).
+def copy_columns(statement: TextClause) -> list[str]:
+    """The column list of a ``copy <table> (<columns>) from stdin`` statement."""
+    found = _COPY_COLUMNS.search(statement.text)
+    if found is None:
+        raise ValueError("not a `copy <table> (<columns>) from stdin` statement")
+    return [name.strip() for name in found.group(1).split(",")]
+
+
+def copy_frame(
+    conn: Connection, statement: TextClause, frame: pd.DataFrame, chunk_rows: int = 50_000
+) -> None:
+    """COPY a DataFrame with ``statement``, whose column list must be the frame's, in order.
 
     COPY is an order of magnitude faster than executemany for hundreds of
     thousands of rows. Rows are sent in COPY's text format, formatted column by
     column with numpy; pandas' to_csv spent seconds formatting timestamps alone.
     """
-    statement = sql.SQL("copy {} ({}) from stdin").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
-    )
+    # COPY matches fields to columns by position: a frame in another order would put
+    # values in the wrong columns, silently where their types agree (the uuids)
+    if copy_columns(statement) != list(frame.columns):
+        raise ValueError(
+            f"the COPY statement's columns {copy_columns(statement)} are not the frame's "
+            f"{list(frame.columns)}"
+        )
     columns = [_text_column(frame[name]) for name in frame.columns]
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(statement) as copy:
+    with cursor.copy(statement.text) as copy:
         for start in range(0, len(frame), chunk_rows):
             rows = zip(*(column[start : start + chunk_rows] for column in columns), strict=True)
             copy.write("".join("\t".join(row) + "\n" for row in rows))

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.db import insert_rows
 from socialpipe.demo.history import DemoAsset
 from socialpipe.demo.ids import HISTORY_DAYS, demo_id, rng_for
@@ -119,19 +120,4 @@ def analytics_rows(asset: DemoAsset, published: datetime, anchor: date) -> list[
 
 
 def insert_analytics(conn: Connection, rows: list[dict[str, object]]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into content_analytics (
-          id, generated_asset_id, organization_id, platform, impressions, views, likes, shares,
-          comments, saves, clicks, engagement_rate, click_through_rate, performance_date,
-          measurement_period, external_post_id, published_at, created_at
-        ) values (
-          :id, :generated_asset_id, :organization_id, :platform, :impressions, :views, :likes,
-          :shares, :comments, :saves, :clicks, :engagement_rate, :click_through_rate,
-          :performance_date, 'daily', :external_post_id, :published_at, :created_at
-        )
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_daily_analytics"), rows)

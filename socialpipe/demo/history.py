@@ -17,6 +17,7 @@ from PIL import Image
 from sqlalchemy import Connection
 
 from core.placements import Placement, primary_placement
+from resources.sql_files import sql
 from socialpipe.demo import usage_model
 from socialpipe.demo.brand_images import render_logo
 from socialpipe.demo.brand_kit import brand_asset_rows, store_brand_artwork
@@ -163,22 +164,5 @@ def generated_asset_row(asset: DemoAsset) -> dict[str, object]:
 
 
 def insert_generated_assets(conn: Connection, assets: list[DemoAsset]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into generated_assets (
-          id, content_request_id, brand_profile_id, organization_id, asset_name, asset_type,
-          platform, variant_type, file_path, file_url, file_size_bytes, dimensions,
-          freepik_image_id, freepik_image_kind, generation_parameters, compliance_score,
-          compliance_details, validation_status, download_count, usage_count, created_at
-        ) values (
-          :id, :content_request_id, :brand_profile_id, :organization_id, :asset_name, :asset_type,
-          :platform, 'primary', :file_path, :file_url, :file_size_bytes, cast(:dimensions as jsonb),
-          :freepik_image_id, :freepik_image_kind, cast(:generation_parameters as jsonb),
-          :compliance_score, cast(:compliance_details as jsonb), :validation_status,
-          :download_count, :usage_count, :created_at
-        )
-        on conflict (id) do nothing
-    """,
-        [generated_asset_row(asset) for asset in assets],
-    )
+    rows = [generated_asset_row(asset) for asset in assets]
+    insert_rows(conn, sql("demo/insert_generated_asset"), rows)

@@ -10,8 +10,9 @@ files stay behind and are reused by the next attempt.
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
+from resources.sql_files import sql
 from socialpipe.demo import (
     activity,
     api_usage,
@@ -34,40 +35,12 @@ from socialpipe.demo.tenants import brand_id, organization_id, user_id
 # serialises concurrent loads (two `socialpipe seed demo` at once); any constant works
 LOAD_LOCK_KEY = 804_412_101
 
-COUNT_SQL = """
-select
-  (select count(*) from users where id = any(:user_ids)) as users,
-  (select count(*) from organizations where id = any(:org_ids)) as organizations,
-  (select count(*) from user_organizations where organization_id = any(:org_ids))
-    as user_organizations,
-  (select count(*) from brand_profiles where organization_id = any(:org_ids)) as brand_profiles,
-  (select count(*) from brand_assets where organization_id = any(:org_ids)) as brand_assets,
-  (select count(*) from content_templates where organization_id = any(:org_ids))
-    as content_templates,
-  (select count(*) from approval_workflows where organization_id = any(:org_ids))
-    as approval_workflows,
-  (select count(*) from content_requests where organization_id = any(:org_ids))
-    as content_requests,
-  (select count(*) from generated_assets where organization_id = any(:org_ids))
-    as generated_assets,
-  (select count(*) from content_approvals where organization_id = any(:org_ids))
-    as content_approvals,
-  (select count(*) from content_analytics where organization_id = any(:org_ids))
-    as content_analytics,
-  (select count(*) from api_usage where organization_id = any(:org_ids)) as api_usage,
-  (select count(*) from user_activity_logs where organization_id = any(:org_ids))
-    as user_activity_logs,
-  (select count(*) from background_jobs where organization_id = any(:org_ids))
-    as background_jobs,
-  (select count(*) from system_settings where id = any(:setting_ids)) as system_settings
-"""
-
 
 def demo_row_counts(conn: Connection) -> dict[str, int]:
     """Rows per table that belong to the demo tenants (or, for settings, to the demo)."""
     row = (
         conn.execute(
-            text(COUNT_SQL),
+            sql("demo/row_counts"),
             {
                 "user_ids": [user_id(u.username) for u in USERS],
                 "org_ids": [organization_id(o.slug) for o in ORGANIZATIONS],
@@ -142,7 +115,7 @@ def load_demo_data(
     """
     media_dir = Path(media_dir)
     with engine.begin() as conn:
-        conn.execute(text("select pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
+        conn.execute(sql("demo/lock_load"), {"key": LOAD_LOCK_KEY})
         tenants.check_no_foreign_conflicts(conn)
         anchor = settings.history_end_date(conn, today or date.today())
         settings.insert_settings(conn)

@@ -16,43 +16,25 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from resources.metrics_exports import FIELDS
+from resources.sql_files import sql
 from socialpipe.demo.catalog import ORGANIZATIONS
 from socialpipe.demo.ids import HISTORY_DAYS
-from socialpipe.demo.settings import ANCHOR_CATEGORY, ANCHOR_KEY
+from socialpipe.demo.settings import stored_history_end
 from socialpipe.demo.tenants import organization_id
 
 CSV_PLATFORMS = ("facebook", "instagram", "linkedin", "pinterest")
 FILE_STEM = "demo-platform-metrics"
 
-DEMO_METRICS = text("""
-    select external_post_id, platform, performance_date as date, impressions, views, likes,
-           shares, comments, saves, clicks, published_at
-    from content_analytics
-    where organization_id = any(:organization_ids)
-      and measurement_period = 'daily'
-      and external_post_id is not null
-    order by performance_date, platform, external_post_id
-""")
-
-
-HISTORY_END = text(
-    "select setting_value #>> '{}' from system_settings "
-    "where category = :category and setting_key = :key"
-)
-
 
 def demo_history_days(engine: Engine) -> tuple[date, date] | None:
     """The first and last day of the loaded demo history (None: no demo loaded)."""
     with engine.connect() as conn:
-        stored = conn.execute(
-            HISTORY_END, {"category": ANCHOR_CATEGORY, "key": ANCHOR_KEY}
-        ).scalar_one_or_none()
-    if stored is None:
+        last = stored_history_end(conn)
+    if last is None:
         return None
-    last = date.fromisoformat(stored)
     return last - timedelta(days=HISTORY_DAYS - 1), last
 
 
@@ -68,8 +50,9 @@ def write_demo_metrics_export(engine: Engine, folder: Path) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
+        organization_ids = [organization_id(o.slug) for o in ORGANIZATIONS]
         rows = conn.execute(
-            DEMO_METRICS, {"organization_ids": [organization_id(o.slug) for o in ORGANIZATIONS]}
+            sql("demo/daily_metrics"), {"organization_ids": organization_ids}
         ).mappings()
         records = [
             {

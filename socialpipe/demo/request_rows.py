@@ -2,6 +2,7 @@
 
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.db import as_json, insert_rows
 from socialpipe.demo.ids import rng_for
 from socialpipe.demo.requests import DemoRequest, request_template
@@ -72,21 +73,5 @@ def request_row(request: DemoRequest) -> dict[str, object]:
 
 
 def insert_requests(conn: Connection, requests: list[DemoRequest]) -> None:
-    insert_rows(
-        conn,
-        """
-        insert into content_requests (
-          id, organization_id, brand_profile_id, requested_by, title, description,
-          content_brief, target_platforms, content_type, template_id, style_preferences,
-          keywords, status, status_reason, priority, due_date, processing_started_at,
-          processing_completed_at, created_at, updated_at
-        ) values (
-          :id, :organization_id, :brand_profile_id, :requested_by, :title, :description,
-          :content_brief, :target_platforms, :content_type, :template_id,
-          cast(:style_preferences as jsonb), :keywords, :status, :status_reason, :priority,
-          :due_date, :processing_started_at, :processing_completed_at, :created_at, :updated_at
-        )
-        on conflict (id) do nothing
-    """,
-        [request_row(request) for request in requests],
-    )
+    rows = [request_row(request) for request in requests]
+    insert_rows(conn, sql("demo/insert_request"), rows)

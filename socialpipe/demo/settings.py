@@ -6,8 +6,9 @@ budget an operator already set is theirs and is never overwritten by the demo.
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.db import as_json, insert_rows
 from socialpipe.demo.ids import demo_id
 
@@ -39,14 +40,6 @@ BUDGETS: dict[str, tuple[dict[str, object], str]] = {
 
 ANCHOR_CATEGORY, ANCHOR_KEY = "demo", "history_end_date"
 
-INSERT_SETTING = """
-insert into system_settings (id, category, setting_key, setting_value, description,
-                             data_type, is_readonly)
-values (:id, :category, :setting_key, cast(:setting_value as jsonb), :description,
-        :data_type, :is_readonly)
-on conflict (category, setting_key) do nothing
-"""
-
 
 def _setting(
     category: str,
@@ -73,6 +66,14 @@ def setting_ids() -> list:
     return [demo_id("setting", c, k) for c, k in [*keys, (ANCHOR_CATEGORY, ANCHOR_KEY)]]
 
 
+def stored_history_end(conn: Connection) -> date | None:
+    """The last day of demo history as the first load stored it (None: no demo loaded)."""
+    stored = conn.execute(
+        sql("demo/history_end_date"), {"category": ANCHOR_CATEGORY, "key": ANCHOR_KEY}
+    ).scalar_one_or_none()
+    return None if stored is None else date.fromisoformat(stored)
+
+
 def history_end_date(conn: Connection, today: date) -> date:
     """The last day of demo history: stored on the first load, reused ever after.
 
@@ -82,7 +83,7 @@ def history_end_date(conn: Connection, today: date) -> date:
     proposed = today - timedelta(days=1)
     insert_rows(
         conn,
-        INSERT_SETTING,
+        sql("demo/insert_setting"),
         [
             _setting(
                 ANCHOR_CATEGORY,
@@ -94,14 +95,10 @@ def history_end_date(conn: Connection, today: date) -> date:
             )
         ],
     )
-    stored = conn.execute(
-        text(
-            "select setting_value #>> '{}' from system_settings "
-            "where category = :category and setting_key = :key"
-        ),
-        {"category": ANCHOR_CATEGORY, "key": ANCHOR_KEY},
-    ).scalar_one()
-    return date.fromisoformat(stored)
+    stored = stored_history_end(conn)
+    if stored is None:  # the insert above stores it unless it was there already
+        raise RuntimeError("the demo history's last day is not in system_settings")
+    return stored
 
 
 def insert_settings(conn: Connection) -> None:
@@ -113,4 +110,4 @@ def insert_settings(conn: Connection) -> None:
         _setting("budgets", key, value, description)
         for key, (value, description) in BUDGETS.items()
     ]
-    insert_rows(conn, INSERT_SETTING, rows)
+    insert_rows(conn, sql("demo/insert_setting"), rows)

@@ -3,8 +3,9 @@
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.brands import BRANDS, DemoBrand
 from socialpipe.demo.catalog import ORGANIZATIONS, USERS
 from socialpipe.demo.db import as_json, insert_rows
@@ -36,14 +37,7 @@ def check_no_foreign_conflicts(conn: Connection) -> None:
     """
     clashes = (
         conn.execute(
-            text("""
-            select 'organization slug ' || slug from organizations
-            where slug = any(:slugs) and not id = any(:org_ids)
-            union all
-            select 'user ' || email from users
-            where (lower(email) = any(:emails) or lower(username) = any(:usernames))
-              and not id = any(:user_ids)
-        """),
+            sql("demo/foreign_conflicts"),
             {
                 "slugs": [org.slug for org in ORGANIZATIONS],
                 "org_ids": [organization_id(org.slug) for org in ORGANIZATIONS],
@@ -77,17 +71,7 @@ def insert_users(conn: Connection, anchor: date) -> None:
         }
         for index, user in enumerate(USERS)
     ]
-    insert_rows(
-        conn,
-        """
-        insert into users (id, email, username, password_hash, first_name, last_name, role,
-                           created_at, updated_at, metadata)
-        values (:id, :email, :username, null, :first_name, :last_name, :role,
-                :created_at, :created_at, cast(:metadata as jsonb))
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_user"), rows)
 
 
 def insert_organizations(conn: Connection, anchor: date, logo_urls: dict[str, str]) -> None:
@@ -107,17 +91,7 @@ def insert_organizations(conn: Connection, anchor: date, logo_urls: dict[str, st
         }
         for org in ORGANIZATIONS
     ]
-    insert_rows(
-        conn,
-        """
-        insert into organizations (id, name, slug, description, industry, website_url,
-                                   logo_url, created_by, created_at, updated_at, settings)
-        values (:id, :name, :slug, :description, :industry, :website_url, :logo_url,
-                :created_by, :created_at, :created_at, cast(:settings as jsonb))
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_organization"), rows)
 
 
 def insert_memberships(conn: Connection, anchor: date) -> None:
@@ -132,15 +106,7 @@ def insert_memberships(conn: Connection, anchor: date) -> None:
         for index, user in enumerate(USERS)
         for slug, role in user.memberships.items()
     ]
-    insert_rows(
-        conn,
-        """
-        insert into user_organizations (id, user_id, organization_id, role, joined_at)
-        values (:id, :user_id, :organization_id, :role, :joined_at)
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_membership"), rows)
 
 
 def brand_profile_row(brand: DemoBrand, logo_url: str, anchor: date) -> dict[str, object]:
@@ -172,20 +138,4 @@ def brand_profile_row(brand: DemoBrand, logo_url: str, anchor: date) -> dict[str
 def insert_brand_profiles(conn: Connection, anchor: date, logo_urls: dict[str, str]) -> None:
     """Brand profiles; ``logo_urls`` maps a brand key to its stored logo's URL."""
     rows = [brand_profile_row(brand, logo_urls[brand.key], anchor) for brand in BRANDS]
-    insert_rows(
-        conn,
-        """
-        insert into brand_profiles (
-          id, organization_id, name, primary_color, secondary_color, accent_color,
-          color_palette, primary_font, secondary_font, logo_primary_url, brand_voice_tone,
-          enforcement_level, minimum_compliance_score, created_by, created_at, updated_at
-        ) values (
-          :id, :organization_id, :name, :primary_color, :secondary_color, :accent_color,
-          cast(:color_palette as jsonb), :primary_font, :secondary_font, :logo_primary_url,
-          :brand_voice_tone, :enforcement_level, :minimum_compliance_score, :created_by,
-          :created_at, :created_at
-        )
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_brand_profile"), rows)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection
 
+from resources.sql_files import sql
 from socialpipe.demo.catalog import ORGANIZATIONS, members
 from socialpipe.demo.db import as_json, insert_rows
 from socialpipe.demo.ids import at, demo_id
@@ -150,18 +151,4 @@ def insert_workflows(conn: Connection, workflows: list[DemoWorkflow], anchor: da
         }
         for w in workflows
     ]
-    insert_rows(
-        conn,
-        """
-        insert into approval_workflows (
-          id, organization_id, name, steps, auto_approval_rules, applies_to_content_types,
-          applies_to_platforms, minimum_compliance_score, created_by, created_at, updated_at
-        ) values (
-          :id, :organization_id, :name, cast(:steps as jsonb), cast(:auto_approval_rules as jsonb),
-          :applies_to_content_types, :applies_to_platforms, :minimum_compliance_score,
-          :created_by, :created_at, :created_at
-        )
-        on conflict (id) do nothing
-    """,
-        rows,
-    )
+    insert_rows(conn, sql("demo/insert_workflow"), rows)
