@@ -28,9 +28,6 @@ SEARCHING = {"tests/test_variants_placements.py"}
 # being moved in parallel; their citations are fixed with the move (remove them from here then)
 LEFT_TO_FIX = {
     "assets/variants/__init__.py",
-    "socialpipe/demo/workflows.py",
-    "socialpipe/demo/media.py",
-    "socialpipe/demo/approvals.py",
 }
 
 

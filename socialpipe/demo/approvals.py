@@ -1,4 +1,4 @@
-"""Approval history of the completed and approved requests (DESIGN §5, Approvals).
+"""Approval history of the completed and approved requests (README "Approvals").
 
 Each went through its organization's most specific matching workflow: either
 an auto-approval rule let it straight through, or every step's approvers

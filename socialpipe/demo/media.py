@@ -1,4 +1,4 @@
-"""Writing demo images into the local image store (DESIGN §3).
+"""Writing demo images into the local image store (README "Configuration": IMAGE_STORE_URL).
 
 ``file_path`` in the database is the store key: a relative path with forward
 slashes under the media folder. Files are written to a temporary name in the

@@ -1,4 +1,4 @@
-"""Approval workflows per organization (DESIGN §5, Approvals).
+"""Approval workflows per organization (README "Approvals").
 
 Each organization gets a catch-all one-step "Brand review" and a stricter
 two-step sign-off for paid ads on the platforms where they spend money; the
