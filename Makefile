@@ -34,7 +34,7 @@ test: install lint
 # offset, so that every process agrees on the time and it moves forward as usual.
 SHIFTED_DAYS ?= 2028-02-29
 test-dates: install
-	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
+	@scripts/install_missing.sh faketime faketime
 	@set -e; for day in $(SHIFTED_DAYS); do \
 	  echo "== the suite on $$day (from 06:00 UTC) =="; \
 	  export SOCIALPIPE_DATA_DIR=$(CURDIR)/.data/clock-$$day TEST_DATABASE_URL= ; \

@@ -4,7 +4,6 @@ on the chart), an estimate is shown with its interval, and the page renders in D
 headless chromium without a console error, its charts drawn (chromium is installed by
 the project's own scripts/install_chromium.sh when it is missing)."""
 
-import shutil
 import subprocess
 from datetime import date
 from html.parser import HTMLParser
@@ -18,6 +17,7 @@ from assets.analytics.bootstrap import Interval
 from assets.analytics.compliance_intervals import GroupEstimate, Minimum
 from socialpipe.gallery.compliance_load import CompliancePage, PlatformView
 from socialpipe.gallery.compliance_page import render_compliance_page
+from tests.debian_tools import ensure_command
 
 GREEN = (0x1A, 0x7F, 0x37)
 
@@ -138,11 +138,7 @@ def test_estimates_are_shown_with_their_interval_and_reading() -> None:
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """Debian's chromium, installed by the project's script when missing (as root)."""
-    if shutil.which("chromium") is None:
-        script = Path(__file__).resolve().parents[1] / "scripts" / "install_chromium.sh"
-        done = subprocess.run([str(script)], capture_output=True, text=True, timeout=900)
-        assert done.returncode == 0, f"{script} failed:\n{done.stderr}"
-    return "chromium"
+    return ensure_command("chromium", "chromium", "fonts-dejavu-core")
 
 
 def test_the_page_renders_in_headless_chromium_without_errors(

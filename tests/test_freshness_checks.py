@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assets.analytics.definitions import ANALYTICS
+from tests.debian_tools import ensure_command
 from tests.webserver import DAGSTER_YAML, REPO_ROOT, running_webserver
 
 # every materialized analytics asset (test_dagster_ui lists them by name)
@@ -88,7 +89,8 @@ def _python(code: str, env: dict, *args: str, at: datetime | None = None) -> str
     command = [sys.executable, "-c", code, *args]
     if at is not None:
         # libfaketime: this process's clock starts at `at` and runs on from there
-        command = ["faketime", "-f", "@" + at.strftime("%Y-%m-%d %H:%M:%S"), *command]
+        faketime = ensure_command("faketime")
+        command = [faketime, "-f", "@" + at.strftime("%Y-%m-%d %H:%M:%S"), *command]
     done = subprocess.run(
         command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300
     )
