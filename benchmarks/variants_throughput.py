@@ -103,18 +103,27 @@ def product(data: bytes) -> list:
     ]
 
 
+class _FreeReference:
+    def __init__(self, reference) -> None:
+        pass
+
+    def score(self, candidate) -> float:
+        return 0.0
+
+
 UNSCORED = {
     # for the breakdown only: the product with its quality_score made free
     "similarity": SimpleNamespace(
         tile_origins=similarity.tile_origins,
-        tiles=lambda pixels, origins: None,
-        decode=lambda data: None,
-        ssim_of_tiles=lambda reference, candidate: 0.0,
+        luma_tiles=lambda data, origins: None,
+        Reference=_FreeReference,
         GRID=similarity.GRID,
         TILE=similarity.TILE,
     ),
     "reference": SimpleNamespace(
-        source_image=reference_module.source_image, reference_pixels=lambda *args: None
+        source_image=reference_module.source_image,
+        source_luma=lambda original: None,
+        reference_luma=lambda *args: None,
     ),
 }
 
@@ -157,11 +166,21 @@ def _thumbnail_reference(data: bytes, width: int, height: int) -> np.ndarray:
     return cover.crop(left, top, width, height).numpy()
 
 
-def bare_pyvips(data: bytes, effort: int = 4, jpeg_q: int = 85, webp_q: int = 80) -> list:
+def bare_pyvips(
+    data: bytes,
+    effort: int = 4,
+    jpeg_q: int = 85,
+    webp_q: int = 80,
+    progressive: bool = True,
+    optimize: bool = False,
+) -> list:
     out = []
     for p in PLACEMENTS:
         image = pyvips.Image.thumbnail_buffer(data, p.width, height=p.height, crop="centre")
-        jpeg = image.jpegsave_buffer(Q=jpeg_q, interlace=True, keep="none")
+        # a progressive JPEG always has optimised Huffman tables (libjpeg forces them)
+        jpeg = image.jpegsave_buffer(
+            Q=jpeg_q, interlace=progressive, optimize_coding=optimize, keep="none"
+        )
         webp = image.webpsave_buffer(Q=webp_q, effort=effort, keep="none")
         reference = lambda p=p: _thumbnail_reference(data, p.width, p.height)  # noqa: E731
         out += [
@@ -175,8 +194,9 @@ POLICY = QualityPolicy()
 PRODUCT_EFFORT = POLICY.webp_effort
 PRODUCT = "product (assets.variants)"
 UNSCORED_NAME = "product without quality_score (breakdown only)"
+JPEG_KIND = "progressive" if POLICY.progressive else "baseline, optimised Huffman tables"
 EQUAL = (
-    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} progressive, "
+    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} {JPEG_KIND}, "
     f"WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
 )
 ENGINES = {
@@ -186,7 +206,9 @@ ENGINES = {
     f"bare pyvips loop (WebP effort {PRODUCT_EFFORT}, as the product)": (
         lambda data: bare_pyvips(data, effort=PRODUCT_EFFORT)
     ),
-    EQUAL: lambda data: bare_pyvips(data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max),
+    EQUAL: lambda data: bare_pyvips(
+        data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max, POLICY.progressive, True
+    ),
 }
 
 
