@@ -119,6 +119,7 @@ UNSCORED = {
         Reference=_FreeReference,
         GRID=similarity.GRID,
         TILE=similarity.TILE,
+        STEP=similarity.STEP,
     ),
     "reference": SimpleNamespace(
         source_image=reference_module.source_image,
@@ -349,7 +350,8 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
     tracking = results[PRODUCT]["ssim"]["tracking"]
     reduced = results[PRODUCT]["ssim"]["reduced"]
     print(
-        f"\nproduct quality_score (5×5 tiles of 80 px) vs full SSIM: mean |Δ| "
+        f"\nproduct quality_score ({similarity.GRID}×{similarity.GRID} tiles of "
+        f"{similarity.TILE} px, every {similarity.STEP}rd window) vs full SSIM: mean |Δ| "
         f"{statistics.fmean(tracking):.4f}, max {max(tracking):.4f} over {len(tracking)} "
         "renditions"
     )

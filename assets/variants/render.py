@@ -205,7 +205,7 @@ def _render_placement(
             "metadata": "stripped",
             "colour": "sRGB",
             "ssim": f"luma, {similarity.GRID}x{similarity.GRID} tiles of {similarity.TILE} px, "
-            "against Pillow's Lanczos of the crop box",
+            f"every {similarity.STEP}rd window, against Pillow's Lanczos of the crop box",
             "source_notes": list(source.notes),
             **({"progressive": options.quality.progressive} if fmt == "jpeg" else {}),
             **({"webp_effort": options.quality.webp_effort} if fmt == "webp" else {}),
