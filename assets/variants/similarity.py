@@ -31,7 +31,7 @@ from PIL import Image
 C1, C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
 SIGMA, RADIUS = 1.5, 5
 GRID = 6  # tiles per side
-TILE = 56  # tile side, pixels; the SSIM map covers TILE - 2 * RADIUS of it
+TILE = 48  # tile side, pixels; the SSIM map covers TILE - 2 * RADIUS of it
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 PILLOW_LIBS = Path(PIL.__file__).resolve().parent.parent / "pillow.libs"  # Linux wheels
 # the SSIM map at every third window in each direction: a ninth of the windows, every
