@@ -5,13 +5,15 @@ Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
 
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
-               progressive, WebP q≤85 method 1), SSIM of every rendition
+               baseline with optimised Huffman tables, QualityPolicy.progressive off;
+               WebP q≤85 method 1), SSIM of every rendition
   naive Pillow decode once; per placement ImageOps.fit(LANCZOS), JPEG q85 progressive,
                WebP q80 (method 4, Pillow's default)
   bare pyvips  per placement thumbnail_buffer(crop="centre"), jpegsave Q85 progressive,
                webpsave Q80 (effort 4, libvips' default); once more at the product's
                WebP effort; and once at every one of the product's encoder settings
-               (JPEG Q88 progressive, WebP Q85 effort 1): the baseline of issue 15's goal,
+               (JPEG Q88, baseline or progressive as the product's policy says, optimised
+               Huffman tables; WebP Q85 effort 1): the baseline of issue 15's goal,
                product CPU per source ≤ 1.0× this loop's, quality_score of every
                rendition included (the ratio is taken source by source, by turns)
 
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -61,7 +64,7 @@ from assets.variants.pool import (  # noqa: E402
     default_workers,
     render_all,
 )
-from assets.variants.render import compose, render_variants  # noqa: E402
+from assets.variants.render import RenderOptions, compose, render_variants  # noqa: E402
 from tests.variant_images import natural_image  # noqa: E402
 
 SIDE = 2048
@@ -84,7 +87,7 @@ def _jpeg(pixels: np.ndarray, quality: int) -> bytes:
 
 
 def product(data: bytes) -> list:
-    result = render_variants(data, PLACEMENTS)
+    result = render_variants(data, PLACEMENTS, options=OPTIONS)
 
     def reference(rendition):
         # the independent reference quality_score is defined against (Pillow's Lanczos of
@@ -134,7 +137,7 @@ def product_unscored(data: bytes) -> list:
     try:
         for name, stub in UNSCORED.items():
             setattr(render_module, name, stub)
-        result = render_variants(data, PLACEMENTS)
+        result = render_variants(data, PLACEMENTS, options=OPTIONS)
     finally:
         for name, module in saved.items():
             setattr(render_module, name, module)
@@ -195,10 +198,10 @@ POLICY = QualityPolicy()
 PRODUCT_EFFORT = POLICY.webp_effort
 PRODUCT = "product (assets.variants)"
 UNSCORED_NAME = "product without quality_score (breakdown only)"
-JPEG_KIND = "progressive" if POLICY.progressive else "baseline, optimised Huffman tables"
+OPTIONS = RenderOptions(quality=POLICY)  # --progressive: both sides progressive JPEG
 EQUAL = (
-    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} {JPEG_KIND}, "
-    f"WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
+    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} with optimised "
+    f"Huffman tables, WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
 )
 ENGINES = {
     PRODUCT: product,
@@ -208,7 +211,7 @@ ENGINES = {
         lambda data: bare_pyvips(data, effort=PRODUCT_EFFORT)
     ),
     EQUAL: lambda data: bare_pyvips(
-        data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max, POLICY.progressive, True
+        data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max, OPTIONS.quality.progressive, True
     ),
 }
 
@@ -318,6 +321,7 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
     print(
         f"\n{count} sources of {SIDE}×{SIDE} (JPEG q90), {len(PLACEMENTS)} placements × "
         f"JPEG + WebP = {2 * len(PLACEMENTS)} renditions each, {rounds} round(s), "
+        f"JPEG {'progressive' if OPTIONS.quality.progressive else 'baseline'} on both sides, "
         f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, "
         f"Pillow {Image.__version__}\n"
     )
@@ -386,8 +390,16 @@ def main() -> None:
         action="store_true",
         help="also the product with quality_score made free: what scoring costs",
     )
+    parser.add_argument(
+        "--progressive",
+        action="store_true",
+        help="progressive JPEG for the product and the equal-settings loop alike",
+    )
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.progressive:
+        global OPTIONS
+        OPTIONS = RenderOptions(quality=replace(POLICY, progressive=True))
     if args.probe:
         memory_probe(args.probe)
         return

@@ -86,10 +86,10 @@ def _decode_luma_or_pixels(data: bytes) -> np.ndarray:
 
 @functools.cache
 def _libwebp() -> ctypes.CDLL | None:
-    """libwebp's simple decoding API: the system's library, else the copy Pillow ships
-    (already loaded by Pillow's WebP plugin); None (decode through Pillow) without."""
-    candidates = [ctypes.util.find_library("webp")]
-    candidates += sorted(str(p) for p in PILLOW_LIBS.glob("libwebp-*.so*"))
+    """libwebp's simple decoding API: the copy Pillow ships (the encoder's own), else the
+    system's; None (decode through Pillow) without either."""
+    candidates = sorted(str(p) for p in PILLOW_LIBS.glob("libwebp-*.so*"))
+    candidates.append(ctypes.util.find_library("webp"))
     for name in filter(None, candidates):
         try:
             lib = ctypes.CDLL(name)
