@@ -5,13 +5,15 @@ Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
 
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
-               progressive, WebP q≤85 method 1), SSIM of every rendition
+               baseline with optimised Huffman tables, QualityPolicy.progressive off;
+               WebP q≤85 method 1), SSIM of every rendition
   naive Pillow decode once; per placement ImageOps.fit(LANCZOS), JPEG q85 progressive,
                WebP q80 (method 4, Pillow's default)
   bare pyvips  per placement thumbnail_buffer(crop="centre"), jpegsave Q85 progressive,
                webpsave Q80 (effort 4, libvips' default); once more at the product's
                WebP effort; and once at every one of the product's encoder settings
-               (JPEG Q88 progressive, WebP Q85 effort 1): the baseline of issue 15's goal,
+               (JPEG Q88, baseline or progressive as the product's policy says, optimised
+               Huffman tables; WebP Q85 effort 1): the baseline of issue 15's goal,
                product CPU per source ≤ 1.0× this loop's, quality_score of every
                rendition included (the ratio is taken source by source, by turns)
 
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -60,7 +63,7 @@ from assets.variants.pool import (  # noqa: E402
     default_workers,
     render_all,
 )
-from assets.variants.render import compose, render_variants  # noqa: E402
+from assets.variants.render import RenderOptions, compose, render_variants  # noqa: E402
 from core.placements import all_placements  # noqa: E402
 from tests.variant_images import natural_image  # noqa: E402
 
@@ -84,7 +87,7 @@ def _jpeg(pixels: np.ndarray, quality: int) -> bytes:
 
 
 def product(data: bytes) -> list:
-    result = render_variants(data, PLACEMENTS)
+    result = render_variants(data, PLACEMENTS, options=OPTIONS)
 
     def reference(rendition):
         # the independent reference quality_score is defined against (Pillow's Lanczos of
@@ -103,18 +106,28 @@ def product(data: bytes) -> list:
     ]
 
 
+class _FreeReference:
+    def __init__(self, reference) -> None:
+        pass
+
+    def score(self, candidate) -> float:
+        return 0.0
+
+
 UNSCORED = {
     # for the breakdown only: the product with its quality_score made free
     "similarity": SimpleNamespace(
         tile_origins=similarity.tile_origins,
-        tiles=lambda pixels, origins: None,
-        decode=lambda data: None,
-        ssim_of_tiles=lambda reference, candidate: 0.0,
+        luma_tiles=lambda data, origins: None,
+        Reference=_FreeReference,
         GRID=similarity.GRID,
         TILE=similarity.TILE,
+        STEP=similarity.STEP,
     ),
     "reference": SimpleNamespace(
-        source_image=reference_module.source_image, reference_pixels=lambda *args: None
+        source_image=reference_module.source_image,
+        source_luma=lambda original: None,
+        reference_luma=lambda *args: None,
     ),
 }
 
@@ -124,7 +137,7 @@ def product_unscored(data: bytes) -> list:
     try:
         for name, stub in UNSCORED.items():
             setattr(render_module, name, stub)
-        result = render_variants(data, PLACEMENTS)
+        result = render_variants(data, PLACEMENTS, options=OPTIONS)
     finally:
         for name, module in saved.items():
             setattr(render_module, name, module)
@@ -157,11 +170,21 @@ def _thumbnail_reference(data: bytes, width: int, height: int) -> np.ndarray:
     return cover.crop(left, top, width, height).numpy()
 
 
-def bare_pyvips(data: bytes, effort: int = 4, jpeg_q: int = 85, webp_q: int = 80) -> list:
+def bare_pyvips(
+    data: bytes,
+    effort: int = 4,
+    jpeg_q: int = 85,
+    webp_q: int = 80,
+    progressive: bool = True,
+    optimize: bool = False,
+) -> list:
     out = []
     for p in PLACEMENTS:
         image = pyvips.Image.thumbnail_buffer(data, p.width, height=p.height, crop="centre")
-        jpeg = image.jpegsave_buffer(Q=jpeg_q, interlace=True, keep="none")
+        # a progressive JPEG always has optimised Huffman tables (libjpeg forces them)
+        jpeg = image.jpegsave_buffer(
+            Q=jpeg_q, interlace=progressive, optimize_coding=optimize, keep="none"
+        )
         webp = image.webpsave_buffer(Q=webp_q, effort=effort, keep="none")
         reference = lambda p=p: _thumbnail_reference(data, p.width, p.height)  # noqa: E731
         out += [
@@ -175,9 +198,10 @@ POLICY = QualityPolicy()
 PRODUCT_EFFORT = POLICY.webp_effort
 PRODUCT = "product (assets.variants)"
 UNSCORED_NAME = "product without quality_score (breakdown only)"
+OPTIONS = RenderOptions(quality=POLICY)  # --progressive: both sides progressive JPEG
 EQUAL = (
-    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} progressive, "
-    f"WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
+    f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} with optimised "
+    f"Huffman tables, WebP Q{POLICY.webp_max} effort {PRODUCT_EFFORT})"
 )
 ENGINES = {
     PRODUCT: product,
@@ -186,7 +210,9 @@ ENGINES = {
     f"bare pyvips loop (WebP effort {PRODUCT_EFFORT}, as the product)": (
         lambda data: bare_pyvips(data, effort=PRODUCT_EFFORT)
     ),
-    EQUAL: lambda data: bare_pyvips(data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max),
+    EQUAL: lambda data: bare_pyvips(
+        data, PRODUCT_EFFORT, POLICY.jpeg_max, POLICY.webp_max, OPTIONS.quality.progressive, True
+    ),
 }
 
 
@@ -295,6 +321,7 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
     print(
         f"\n{count} sources of {SIDE}×{SIDE} (JPEG q90), {len(PLACEMENTS)} placements × "
         f"JPEG + WebP = {2 * len(PLACEMENTS)} renditions each, {rounds} round(s), "
+        f"JPEG {'progressive' if OPTIONS.quality.progressive else 'baseline'} on both sides, "
         f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, "
         f"Pillow {Image.__version__}\n"
     )
@@ -327,7 +354,8 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
     tracking = results[PRODUCT]["ssim"]["tracking"]
     reduced = results[PRODUCT]["ssim"]["reduced"]
     print(
-        f"\nproduct quality_score (5×5 tiles of 80 px) vs full SSIM: mean |Δ| "
+        f"\nproduct quality_score ({similarity.GRID}×{similarity.GRID} tiles of "
+        f"{similarity.TILE} px, every {similarity.STEP}rd window) vs full SSIM: mean |Δ| "
         f"{statistics.fmean(tracking):.4f}, max {max(tracking):.4f} over {len(tracking)} "
         "renditions"
     )
@@ -362,8 +390,16 @@ def main() -> None:
         action="store_true",
         help="also the product with quality_score made free: what scoring costs",
     )
+    parser.add_argument(
+        "--progressive",
+        action="store_true",
+        help="progressive JPEG for the product and the equal-settings loop alike",
+    )
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.progressive:
+        global OPTIONS
+        OPTIONS = RenderOptions(quality=replace(POLICY, progressive=True))
     if args.probe:
         memory_probe(args.probe)
         return

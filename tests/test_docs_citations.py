@@ -25,10 +25,6 @@ OUTSIDE = re.compile(r"(?<![\w/])DESIGN(?:\.md)? ?§|(?<![\w/])DESIGN\.md|(?<!do
 RELEASED_MIGRATIONS = "sql/schema/"
 # tests that search for an old citation as text
 SEARCHING = {"tests/test_variants_placements.py"}
-# being moved in parallel; their citations are fixed with the move (remove them from here then)
-LEFT_TO_FIX = {
-    "assets/variants/__init__.py",
-}
 
 
 def _sources() -> list[Path]:
@@ -67,7 +63,7 @@ def test_no_citation_of_design_files_outside_the_repository() -> None:
         str(path.relative_to(REPO_ROOT)) for path in _sources() if OUTSIDE.search(path.read_text())
     }
     left = {p for p in citing if not p.startswith(RELEASED_MIGRATIONS)} - SEARCHING
-    assert left <= LEFT_TO_FIX, sorted(left - LEFT_TO_FIX)
+    assert left == set(), sorted(left)
 
 
 def test_the_patterns_tell_citations_apart() -> None:

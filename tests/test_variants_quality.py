@@ -1,8 +1,11 @@
 """Byte limits: the highest quality that fits, found in few encodes; SSIM that tracks."""
 
+import io
+
 import numpy as np
 import pytest
 import pyvips
+from PIL import Image
 
 from assets.variants import similarity
 from assets.variants.encode import (
@@ -13,7 +16,7 @@ from assets.variants.encode import (
     encode_within,
     to_pillow,
 )
-from assets.variants.render import render_variants
+from assets.variants.render import RenderOptions, render_variants
 from core.placements import Placement
 from tests.variant_images import encoded, natural_image
 
@@ -134,3 +137,125 @@ def test_the_reference_at_the_tiles_is_the_whole_reference_there(box, out) -> No
     assert similarity.ssim_of_tiles(tiles, candidate) == pytest.approx(
         similarity.ssim_of_tiles(expected, candidate), abs=1e-3
     )
+
+
+# ---- the cheap statistic against an independent full-resolution SSIM ---------------------
+# quality_score reads luma planes, a 6×6 sample of 48 px tiles, every third SSIM window, a
+# reference resampled in luma: each shortcut is held here to an SSIM computed another way —
+# every pixel, every window, luma of the decoded RGB, a Gaussian by FFT convolution
+
+
+def _independent_ssim(reference: np.ndarray, candidate: np.ndarray) -> float:
+    """Wang et al.'s mean SSIM over every 'valid' 11×11 Gaussian window (σ 1.5) of the
+    BT.601 luma of two (h, w, 3) uint8 images, by FFT: no code shared with similarity."""
+    weights = np.array([0.299, 0.587, 0.114])
+    x, y = reference.astype(np.float64) @ weights, candidate.astype(np.float64) @ weights
+    t = np.arange(-5, 6)
+    g = np.exp(-(t * t) / (2 * 1.5**2))
+    window = np.outer(g, g) / np.outer(g, g).sum()
+    shape = (x.shape[0] + 10, x.shape[1] + 10)
+    spectrum = np.fft.rfft2(window, shape)
+
+    def blur(plane: np.ndarray) -> np.ndarray:
+        full = np.fft.irfft2(np.fft.rfft2(plane, shape) * spectrum, shape)
+        return full[10 : plane.shape[0], 10 : plane.shape[1]]  # windows wholly inside
+
+    mx, my = blur(x), blur(y)
+    sxx, syy, sxy = blur(x * x) - mx * mx, blur(y * y) - my * my, blur(x * y) - mx * my
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    ssim_map = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2))
+    return float(ssim_map.mean())
+
+
+TRACKING = 0.01  # stated tolerance: |quality_score − full SSIM| (measured: max 0.0025 on the
+# benchmark's 72 renditions, 0.0054 on 120 synthetic ones, docs/PERFORMANCE.md)
+
+
+def test_quality_score_tracks_an_independent_full_ssim_of_every_rendition() -> None:
+    from assets.variants import reference
+    from assets.variants.crops import Frame
+    from core.placements import all_placements
+
+    source = natural_image(1600, 1600, seed=21)
+    data = encoded(source, "JPEG", quality=93)
+    placements = [p for p in all_placements() if p.key in PLACEMENT_SAMPLE]
+    policy = QualityPolicy(jpeg_max=60, webp_max=50)  # artefacts worth measuring
+    options = RenderOptions(quality=policy)
+    result = render_variants(data, placements, options=options)
+    decoded_source = Image.open(io.BytesIO(data)).convert("RGB")
+    differences = []
+    for rendition in result.renditions:
+        box = rendition.optimization["crop"]["box"]
+        frame = Frame(box["x"], box["y"], box["width"], box["height"], "test")
+        out = (rendition.width, rendition.height)
+        # the reference's definition, whole: Pillow's Lanczos of the recorded crop box
+        exact = reference.reference_pixels(decoded_source, frame, (1.0, 1.0), out, None)
+        full = _independent_ssim(exact, similarity.decode(rendition.data))
+        differences.append(abs(rendition.quality_score - full))
+        assert rendition.quality_score == pytest.approx(full, abs=TRACKING), rendition.placement
+    assert len(differences) == 2 * len(placements)
+    # the scores are no constant: the low ceilings leave visible loss
+    assert min(r.quality_score for r in result.renditions) < 0.97
+
+
+PLACEMENT_SAMPLE = {
+    "instagram.story",
+    "instagram.feed_landscape",
+    "linkedin.square",
+    "x.post",
+}
+
+
+@pytest.mark.parametrize(("fmt", "options"), [("JPEG", {}), ("WEBP", {"method": 1})])
+def test_luma_read_from_the_codec_is_the_luma_of_the_decoded_colours(fmt, options) -> None:
+    pixels = natural_image(700, 500, seed=12)
+    data = encoded(pixels, fmt, quality=70, **options)
+    origins = similarity.tile_origins(700, 500)
+    assert origins
+    planes = similarity.luma_tiles(data, origins)
+    colours = similarity.luma(similarity.tiles(similarity.decode(data), origins))
+    assert planes.shape == colours.shape and planes.dtype == np.float32
+    # rounding of R, G and B (and their clipping, in saturated colours) only
+    assert np.abs(planes - colours).mean() < 0.5
+    reference = similarity.Reference(similarity.tiles(pixels, origins))
+    assert reference.score(planes) == pytest.approx(reference.score(colours), abs=1e-3)
+
+
+def test_transparent_and_lossless_renditions_are_judged_from_their_colours() -> None:
+    rgba = np.dstack([natural_image(400, 400, seed=2), np.full((400, 400), 90, np.uint8)])
+    origins = similarity.tile_origins(400, 400)
+    for fmt, options in (("PNG", {}), ("WEBP", {"quality": 80}), ("WEBP", {"lossless": True})):
+        data = encoded(Image.fromarray(rgba, "RGBA"), fmt, **options)
+        expected = similarity.luma(similarity.tiles(similarity.decode(data), origins))
+        assert np.array_equal(similarity.luma_tiles(data, origins), expected), fmt
+
+
+def test_every_third_window_tracks_every_window() -> None:
+    pixels = natural_image(1080, 1080, seed=5)
+    origins = similarity.tile_origins(1080, 1080)
+    reference = similarity.tiles(pixels, origins)
+    for quality in (35, 85):
+        candidate = similarity.tiles(
+            similarity.decode(encoded(pixels, "JPEG", quality=quality)), origins
+        )
+        every = similarity.ssim_of_tiles(reference, candidate)  # all windows
+        assert similarity.Reference(reference).score(candidate) == pytest.approx(every, abs=1e-3)
+
+
+def test_the_luma_reference_is_the_luma_of_the_colour_reference() -> None:
+    from assets.variants import reference
+    from assets.variants.crops import Frame
+
+    source = Image.fromarray(natural_image(2048, 2048, seed=4))
+    luma = reference.source_luma(source)
+    out = (1080, 1350)
+    origins = similarity.tile_origins(*out)
+    picture = np.full((out[1], out[0], 3), 77, np.uint8)
+    for box in ((300.5, 10.25, 1600.0, 2000.0), (-200.0, 0.0, 1638.4, 2048.0)):
+        frame = Frame(*box, "test")
+        tiles = reference.reference_luma(source, luma, frame, (1.0, 1.0), out, picture, origins)
+        colour = reference.reference_pixels(source, frame, (1.0, 1.0), out, picture, origins)
+        # Lanczos is linear: only rounding to 8 bits and the clipping of overshoot differ
+        difference = np.abs(tiles - similarity.luma(colour))
+        assert difference.mean() < 0.5 and difference.max() < 16
+    assert reference.source_luma(source.convert("RGBA")) is None

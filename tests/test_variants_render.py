@@ -10,6 +10,7 @@ from PIL import Image, ImageOps
 from assets.variants import similarity
 from assets.variants.crops import Insets
 from assets.variants.decode import VariantInputError
+from assets.variants.encode import QualityPolicy
 from assets.variants.render import RenderOptions, render_variants
 from core.placements import Placement, all_placements, placements_for
 from tests.test_variants_crops import SQUARE_TEMPLATE
@@ -53,13 +54,27 @@ def test_every_placement_in_jpeg_and_webp_at_exact_pixels(every_placement) -> No
         assert len(rendition.data) <= rendition.optimization["byte_limit"]
 
 
-def test_files_are_progressive_and_carry_no_metadata(every_placement) -> None:
+def test_files_are_baseline_by_default_and_carry_no_metadata(every_placement) -> None:
     for rendition in every_placement.renditions:
         image = decoded(rendition.data)
         assert not {"exif", "icc_profile", "xmp"} & set(image.info), image.info.keys()
         if rendition.format == "jpeg":
-            assert image.info.get("progressive") and image.mode == "RGB"
+            assert not image.info.get("progressive") and image.mode == "RGB"
+            assert rendition.optimization["progressive"] is False
         assert b"Exif" not in rendition.data[:4096]
+
+
+def test_progressive_jpeg_when_the_policy_asks_and_its_score_is_the_same() -> None:
+    data = encoded(natural_image(700, 700, seed=8), "JPEG", quality=92)
+    placement = (Placement("test", "square", 640, 640, 10_000_000, ("jpeg",)),)
+    baseline = render_variants(data, placement).renditions[0]
+    options = RenderOptions(quality=QualityPolicy(progressive=True))
+    progressive = render_variants(data, placement, options=options).renditions[0]
+    assert decoded(progressive.data).info.get("progressive")
+    assert progressive.optimization["progressive"] is True
+    # the same coefficients either way: the same pixels, the same score
+    assert np.array_equal(np.asarray(decoded(progressive.data)), np.asarray(decoded(baseline.data)))
+    assert progressive.quality_score == baseline.quality_score
 
 
 def test_jpeg_ssim_is_high_and_the_score_tracks_a_full_ssim(natural_jpeg, every_placement) -> None:

@@ -1,4 +1,4 @@
-"""Platform variants (DESIGN §5 Variants; placements: docs/PLACEMENTS.md): every placement
+"""Platform variants (docs/PLACEMENTS.md, "Variants: what every placement gets"): every placement
 of a generated asset.
 
 Plain modules, no Dagster (definitions.py holds the asset and its checks):

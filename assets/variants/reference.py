@@ -14,6 +14,36 @@ def source_image(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(pixels, "RGBA" if pixels.shape[-1] == 4 else "RGB")
 
 
+def source_luma(source: Image.Image) -> Image.Image | None:
+    """The source's BT.601 luma (Pillow's "L": R·299/1000 + G·587/1000 + B·114/1000, the
+    weights of similarity.LUMA), made once per source; None for a transparent source,
+    whose luma is judged over grey after the resample (reference_pixels)."""
+    return source.convert("L") if source.mode == "RGB" else None
+
+
+def reference_luma(
+    source: Image.Image,
+    luma: Image.Image | None,
+    frame: Frame,
+    scale: tuple[float, float],
+    out: tuple[int, int],
+    picture: np.ndarray,
+    origins: list,
+) -> np.ndarray:
+    """The reference's luma at the sampled tiles, (tiles, h, w) float32, for
+    similarity.Reference. Where the frame lies inside an opaque source the tiles are
+    resampled from the source's luma: Lanczos is linear, so the luma of the resampled
+    colours and the resample of the luma differ only by rounding (each to 8 bits) and
+    by the clipping of overshoot at hard edges — a fraction of a level, a third of the
+    work (tests/test_variants_quality.py bounds it). Elsewhere: reference_pixels."""
+    sx, sy = scale
+    x, y, w, h = frame.x * sx, frame.y * sy, frame.width * sx, frame.height * sy
+    inside = x >= 0 and y >= 0 and x + w <= source.width and y + h <= source.height
+    if luma is not None and origins and inside:
+        return _tiles(luma, (x, y, w / out[0], h / out[1]), origins).astype(np.float32)
+    return similarity.luma(reference_pixels(source, frame, scale, out, picture, origins))
+
+
 def reference_pixels(
     source: Image.Image,
     frame: Frame,

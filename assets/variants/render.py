@@ -118,9 +118,10 @@ def render_variants(
     model = SizeModel()
     renditions = []
     original = reference.source_image(source.image.numpy())
+    originals = (original, reference.source_luma(original))
     for placement in placements:
         frame = frames[placement.key]
-        renditions += _render_placement(source, original, placement, frame, options, model)
+        renditions += _render_placement(source, originals, placement, frame, options, model)
     notes = source.notes + _enlargement_notes(header, placements, frames)
     info = {
         "format": header.format,
@@ -168,7 +169,7 @@ def _plan(placement, size, zones, options, focus=None, source=None) -> Frame:
 
 def _render_placement(
     source: Source,
-    original: Image.Image,
+    originals: tuple[Image.Image, Image.Image | None],
     placement: Placement,
     frame: Frame,
     options: RenderOptions,
@@ -180,15 +181,17 @@ def _render_placement(
     scale = placement.width / frame.width  # output pixels per original pixel
     pixels = picture.numpy()
     origins = similarity.tile_origins(*out)
-    expected = reference.reference_pixels(original, used, source.scale, out, pixels, origins)
+    # one reference per placement, its blurred statistics shared by every format
+    expected = similarity.Reference(
+        reference.reference_luma(*originals, used, source.scale, out, pixels, origins)
+    )
     pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
     renditions = []
     for fmt in formats_for(source.has_alpha):
         limit = placement.max_bytes
         encoded = encode_within(picture, fmt, limit, options.quality, model, pillow)
-        # scored from the bytes just encoded, against the reference's own tiles
-        decoded = similarity.tiles(similarity.decode(encoded.data), origins)
-        score = similarity.ssim_of_tiles(expected, decoded)
+        # scored from the bytes just encoded (never a second read), at the reference's tiles
+        score = expected.score(similarity.luma_tiles(encoded.data, origins))
         optimization = {
             "crop": used.as_dict(),
             # the share of the output's pixels that are fill, not picture (checked, shown)
@@ -202,9 +205,9 @@ def _render_placement(
             "metadata": "stripped",
             "colour": "sRGB",
             "ssim": f"luma, {similarity.GRID}x{similarity.GRID} tiles of {similarity.TILE} px, "
-            "against Pillow's Lanczos of the crop box",
+            f"every {similarity.STEP}rd window, against Pillow's Lanczos of the crop box",
             "source_notes": list(source.notes),
-            **({"progressive": True} if fmt == "jpeg" else {}),
+            **({"progressive": options.quality.progressive} if fmt == "jpeg" else {}),
             **({"webp_effort": options.quality.webp_effort} if fmt == "webp" else {}),
         }
         renditions.append(
