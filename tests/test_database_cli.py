@@ -113,3 +113,51 @@ def test_urls_are_normalized_to_psycopg3(given: str, expected: str) -> None:
 
 def test_printed_urls_hide_the_password() -> None:
     assert "secret" not in redact("postgresql+psycopg://u:secret@h/d")
+
+
+STARTED_BY_THREADS = """
+import threading
+from resources.embedded_postgres import start_embedded_server
+
+urls, errors = [], []
+ready = threading.Barrier(4)
+
+
+def first_use():
+    ready.wait()
+    try:
+        urls.append(start_embedded_server())
+    except Exception as error:  # noqa: BLE001
+        errors.append(repr(error))
+
+
+threads = [threading.Thread(target=first_use) for _ in range(4)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(set(urls)), len(urls), errors)
+"""
+
+
+def test_threads_that_first_use_the_embedded_server_at_once_all_get_it(tmp_path: Path) -> None:
+    """The daemon's sensors run in threads; the first two to touch the database at once
+    must both get the server (the wheel registered it half-made: an AssertionError)."""
+    import subprocess
+    import sys
+
+    data_dir = tmp_path / "data"
+    env = _embedded_env(data_dir)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", STARTED_BY_THREADS],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split()[-1] == "[]", done.stdout
+        assert done.stdout.split()[:2] == ["1", "4"], done.stdout
+    finally:
+        run_cli("db", "stop", env=env, check=False)

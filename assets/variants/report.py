@@ -3,13 +3,13 @@
 from statistics import fmean
 
 from assets.variants.batch import RunSummary
+from core.tables import markdown_table
 
 PREVIEW_ROWS = 30
 PROBLEM_ROWS = 50
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "/").replace("\n", " ")
+PREVIEW_COLUMNS = (
+    "asset", "placement", "format", "pixels", "KB", "quality", "SSIM", "crop", "file",
+)
 
 
 def summary_metadata(summary: RunSummary) -> dict:
@@ -30,27 +30,30 @@ def summary_metadata(summary: RunSummary) -> dict:
 
 
 def preview_markdown(summary: RunSummary, limit: int = PREVIEW_ROWS) -> str:
-    lines = [
-        "| asset | placement | format | pixels | KB | quality | SSIM | crop | file |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | --- | --- |",
-    ]
-    rows = [(o, v) for o in summary.outcomes for v in o.variants]
-    for outcome, saved in rows[:limit]:
-        r = saved.rendition
-        crop = r.optimization["crop"]
-        strategy = crop["strategy"]
-        if crop["fill_fraction"]:
-            strategy += f" (fill {crop['fill_fraction']:.0%})"
-        if crop["zones_cut"]:
-            strategy += f" (cut {', '.join(crop['zones_cut'])})"
-        lines.append(
-            f"| {outcome.asset_id[:8]} | {r.platform}.{r.placement} | {r.format} "
-            f"| {r.width}×{r.height} | {len(r.data) / 1024:.0f} | {r.quality or '—'} "
-            f"| {r.quality_score:.4f} | {strategy} | {_cell(saved.key.rsplit('/', 1)[-1])} |"
-        )
-    if len(rows) > limit:
-        lines.append(f"\n… and {len(rows) - limit} more renditions.")
-    return "\n".join(lines)
+    rows = []
+    for outcome in summary.outcomes:
+        for saved in outcome.variants:
+            r = saved.rendition
+            crop = r.optimization["crop"]
+            strategy = crop["strategy"]
+            if crop["fill_fraction"]:
+                strategy += f" (fill {crop['fill_fraction']:.0%})"
+            if crop["zones_cut"]:
+                strategy += f" (cut {', '.join(crop['zones_cut'])})"
+            rows.append(
+                (
+                    outcome.asset_id[:8],
+                    f"{r.platform}.{r.placement}",
+                    r.format,
+                    f"{r.width}×{r.height}",
+                    f"{len(r.data) / 1024:.0f}",
+                    r.quality or "—",
+                    f"{r.quality_score:.4f}",
+                    strategy,
+                    saved.key.rsplit("/", 1)[-1],
+                )
+            )
+    return markdown_table(PREVIEW_COLUMNS, rows, limit=limit, right=("KB", "quality", "SSIM"))
 
 
 def problems_markdown(summary: RunSummary) -> str | None:
@@ -60,11 +63,8 @@ def problems_markdown(summary: RunSummary) -> str | None:
         return None
     # failures first: they need someone; skips are routine
     rows.sort(key=lambda o: o.status != "failed")
-    lines = ["| asset | platform | status | reason |", "| --- | --- | --- | --- |"]
-    lines += [
-        f"| {o.asset_id} | {o.platform} | {o.status} | {_cell(o.reason or '')} |"
-        for o in rows[:PROBLEM_ROWS]
-    ]
-    if len(rows) > PROBLEM_ROWS:
-        lines.append(f"\n… and {len(rows) - PROBLEM_ROWS} more.")
-    return "\n".join(lines)
+    return markdown_table(
+        ("asset", "platform", "status", "reason"),
+        [(o.asset_id, o.platform, o.status, o.reason or "") for o in rows],
+        limit=PROBLEM_ROWS,
+    )

@@ -240,7 +240,8 @@ def queue_command(
     typer.echo(str(job.id))
     errors.print(
         f"queued for {_time(job.scheduled_for)} UTC; {QUEUE_SENSOR} must be on to pick it up "
-        f"(UI → Automation, or `dagster sensor start {QUEUE_SENSOR} -w workspace.yaml`)",
+        f"(UI → Automation, or `DAGSTER_HOME=.data/dagster_home dagster sensor start "
+        f"{QUEUE_SENSOR} -w workspace.yaml`)",
         highlight=False,
         soft_wrap=True,
         markup=False,
