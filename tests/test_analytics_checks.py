@@ -12,7 +12,7 @@ from assets.analytics.checks import (
     CONTENT_ANALYTICS_DERIVED,
     CONTENT_ANALYTICS_EXPECTATIONS,
 )
-from assets.analytics.expectations import validate, with_derived_columns
+from assets.analytics.expectations import in_database, validate, validate_rows, with_derived_columns
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import Window, partition_frame, run_model
@@ -78,6 +78,87 @@ def test_the_usage_suite_fails_on_bad_rows() -> None:
         ),
     }
     assert "FAILED" in validation.markdown()
+
+
+USAGE_TYPES = {
+    "organization_id": "text",
+    "usage_date": "date",
+    "api_provider": "text",
+    "currency": "text",
+    "total_requests": "integer",
+    "successful_requests": "integer",
+    "failed_requests": "integer",
+    "total_cost": "numeric",
+    "total_tokens": "integer",
+    "total_images_generated": "integer",
+    "average_response_time_ms": "integer",
+    "error_rate": "numeric",
+}
+
+
+def _outcomes(validation) -> list[tuple]:
+    return [(o.expectation, o.success, o.unexpected_count, o.error) for o in validation.outcomes]
+
+
+def test_the_usage_suite_gives_the_same_outcomes_in_the_database_as_in_gx(
+    analytics_world,
+) -> None:
+    """The expectations PostgreSQL evaluates (the check's path) fail on exactly the rows
+    GX fails them on: nulls skipped by the ranges, duplicated keys counted per row, a
+    key that is all null not compared; the pair expectation still goes to GX."""
+    model = MODELS["daily_usage_summaries"]
+    assert {e.type for e in model.expectations if not in_database(e, model.columns)} == {
+        "expect_column_pair_values_to_be_equal"
+    }
+    good = {
+        "organization_id": "a", "usage_date": "2025-01-01", "api_provider": "freepik",
+        "currency": "USD", "total_requests": 10, "successful_requests": 8,
+        "failed_requests": 2, "total_cost": Decimal("1.5"), "total_tokens": 100,
+        "total_images_generated": 8, "average_response_time_ms": 400,
+        "error_rate": Decimal("0.2"),
+    }  # fmt: skip
+    rows = [
+        good,
+        {**good, "organization_id": None},
+        {**good, "api_provider": "local", "error_rate": Decimal("1.5")},
+        {**good, "api_provider": "x", "total_cost": Decimal("-1"), "total_tokens": None},
+        {**good, "api_provider": "y", "successful_requests": 9},  # 9 + 2 != 10
+        {**good, "api_provider": "z", "total_requests": 0, "failed_requests": -2},
+        {**good, "api_provider": "z", "average_response_time_ms": None},  # key twice
+        {**good, "api_provider": "z", "error_rate": None},  # and a third time
+        {**good, "organization_id": None, "usage_date": None, "api_provider": None},
+        {**good, "organization_id": None, "usage_date": None, "api_provider": None},
+    ]
+    columns = ", ".join(f"{name} {kind}" for name, kind in USAGE_TYPES.items())
+    with analytics_world.engine.connect() as conn:
+        conn.execute(text(f"create temporary table usage_rows ({columns})"))  # noqa: S608
+        names = ", ".join(USAGE_TYPES)
+        conn.execute(
+            text(f"insert into usage_rows ({names}) values (:{', :'.join(USAGE_TYPES)})"),  # noqa: S608
+            [{name: row[name] for name in USAGE_TYPES} for row in rows],
+        )
+        selected = f"select {names} from usage_rows"  # noqa: S608
+
+        def in_the_database(rows_sql: str) -> object:
+            return validate_rows(
+                conn, rows_sql, {}, model.columns, model.expectations,
+                model.derived_columns, model.name,
+            )  # fmt: skip
+
+        checked = in_the_database(selected)
+        frame = pd.read_sql(text(selected), conn, coerce_float=False)
+        passing = in_the_database(
+            selected + " where api_provider = 'freepik' and organization_id = 'a'"
+        )
+    gx = _validate_model("daily_usage_summaries", frame)
+    assert _outcomes(checked) == _outcomes(gx)
+    assert checked.rows == gx.rows == len(rows)
+    assert {(kind, column) for kind, column in _failed(checked)} >= {
+        ("expect_column_values_to_not_be_null", "organization_id"),
+        ("expect_compound_columns_to_be_unique", str(model.expectations[5].kwargs)),
+        ("expect_column_values_to_be_between", "total_requests"),
+    }
+    assert passing.success and passing.rows == 1, passing.markdown()
 
 
 def test_the_compliance_suite_fails_when_more_are_judged_than_generated() -> None:

@@ -1,12 +1,14 @@
 """great-expectations suites as Dagster asset checks, over the partition window of the run.
 
-A check reads the rows its asset owns in the run's window (one day, or the whole range
-of a single-run backfill) into pandas and validates them with GX (imported inside the
-check: it takes seconds to import). Run on its own, outside a partitioned run, a check
-validates the latest partition (yesterday).
+A check validates the rows its asset owns in the run's window (one day, or the whole
+range of a single-run backfill) where they are: PostgreSQL evaluates the expectations
+it can state plainly (nulls, ranges, uniqueness) and the reconciliation's comparison;
+GX validates the rest (pair and derived-column expectations) over just the columns
+they need, read into pandas (GX is imported inside the check: it takes seconds to
+import). Run on its own, outside a partitioned run, a check validates the latest
+partition (yesterday).
 """
 
-import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -19,11 +21,12 @@ from dagster import (
 )
 from sqlalchemy import text
 
-from assets.analytics.expectations import Validation, validate, with_derived_columns
+from assets.analytics.expectations import Validation, validate_rows
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
-from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile, reconcile_metrics
-from assets.analytics.runner import Window, partition_frame
+from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile_metrics
+from assets.analytics.runner import Window
+from assets.analytics.window_checks import reconcile_in_database, stored_rows
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 
@@ -85,10 +88,18 @@ def model_expectations_check(
     )
     def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
         window = check_window(context, partitions_def) if model.partitioned else None
+        rows = stored_rows(model, window)
         with database.get_engine().connect() as conn:
-            frame = partition_frame(conn, model, window)
-        frame = with_derived_columns(frame, model.derived_columns)
-        return check_result(validate(frame, model.expectations, model.name), window)
+            validation = validate_rows(
+                conn,
+                rows.statement,
+                rows.parameters,
+                model.columns,
+                model.expectations,
+                model.derived_columns,
+                model.name,
+            )
+        return check_result(validation, window)
 
     return _check
 
@@ -142,6 +153,11 @@ CONTENT_ANALYTICS_EXPECTATIONS: tuple[Expectation, ...] = (
         {"column": "rates_null_iff_no_impressions", "value_set": [True]},
     ),
 )
+CONTENT_ANALYTICS_COLUMNS = (
+    "generated_asset_id", "organization_id", "platform", "performance_date", "impressions",
+    "views", "likes", "shares", "comments", "saves", "clicks", "engagement_rate",
+    "click_through_rate",
+)  # fmt: skip
 CONTENT_ANALYTICS_ROWS = text("""
     select generated_asset_id, organization_id, platform, performance_date, impressions, views,
            likes, shares, comments, saves, clicks, engagement_rate, click_through_rate
@@ -165,13 +181,15 @@ def content_analytics_check(
     def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
         window = check_window(context, partitions_def)
         with database.get_engine().connect() as conn:
-            frame = pd.read_sql(
-                CONTENT_ANALYTICS_ROWS,
+            validation = validate_rows(
                 conn,
-                params={"first_day": window.first_day, "end_day": window.end_day},
+                CONTENT_ANALYTICS_ROWS.text,
+                {"first_day": window.first_day, "end_day": window.end_day},
+                CONTENT_ANALYTICS_COLUMNS,
+                CONTENT_ANALYTICS_EXPECTATIONS,
+                CONTENT_ANALYTICS_DERIVED,
+                "content_analytics",
             )
-        frame = with_derived_columns(frame, CONTENT_ANALYTICS_DERIVED)
-        validation = validate(frame, CONTENT_ANALYTICS_EXPECTATIONS, "content_analytics")
         return check_result(validation, window)
 
     return _check
@@ -197,7 +215,7 @@ def reconciliation_check(
     def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
         window = check_window(context, partitions_def) if model.partitioned else None
         with database.get_engine().connect() as conn:
-            result = reconcile(conn, model, window, model.not_null)
+            result = reconcile_in_database(conn, model, window, model.not_null)
         shown = window.widened_to(model.period) if window else None
         return reconciliation_result(result, shown, model.unique_key)
 
