@@ -7,12 +7,13 @@ reconciliation) and compare them value by value in Python; over a year's backfil
 - `stored_rows`: the SELECT of the rows a model owns in a window, for the checks to
   build their own statements on.
 - `reconcile_in_database`: the recomputation (sql/analytics/recompute_<model>.sql,
-  unchanged) goes into a temporary table; PostgreSQL counts the rows and the nulls and
-  sets aside the rows of either side that have no identical row (every column's text)
-  on the other; only those reach `reconcile.compare`, which decides as before. Equal
-  text means equal values for the types the models store, so no difference is lost; a
-  pair whose text differs but whose values are equal (0.05 and 0.0500) is sent to
-  `compare`, which calls it equal. Same Reconciliation, same differences, same order.
+  unchanged) goes into a temporary table; PostgreSQL counts the rows and the nulls,
+  and one hash full join with the stored rows sets aside the rows of either side that
+  have no identical row (every column's text) on the other; only those reach
+  `reconcile.compare`, which decides as before. Equal text means equal values for the
+  types the models store, so no difference is lost; a pair whose text differs but
+  whose values are equal (0.05 and 0.0500) is sent to `compare`, which calls it equal.
+  Same Reconciliation, same differences, same order.
 """
 
 from collections.abc import Sequence
@@ -32,7 +33,6 @@ PREPARE_CHECK = text(
     "set_config('work_mem', :work_mem, true)"
 )
 RECOMPUTED_TABLE = "analytics_check_recomputed"
-STORED_TABLE = "analytics_check_stored"
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,6 @@ def reconcile_in_database(
         ),
         recompute_parameters,
     )
-    conn.execute(
-        text(f"create temporary table {STORED_TABLE} as\n{stored.statement}"),
-        stored.parameters,
-    )
     columns = list(conn.execute(text(f"select * from {RECOMPUTED_TABLE} limit 0")).keys())  # noqa: S608
     present = set(model.columns)
     counted = [name for name in not_null if name in present]
@@ -99,29 +95,35 @@ def reconcile_in_database(
         text(
             "select count(*)"  # noqa: S608
             + "".join(f", count(*) filter (where {name} is null)" for name in counted)
-            + f" from {STORED_TABLE}"
-        )
+            + f" from ({stored.statement}) as s"
+        ),
+        stored.parameters,
     ).one()
     recomputed_count = conn.execute(text(f"select count(*) from {RECOMPUTED_TABLE}")).scalar_one()  # noqa: S608
-    stored_text = _row_text("s", columns, present)
-    recomputed_text = _row_text("r", columns, set(columns))
-    stored_apart = pd.read_sql(
+    # one hash full join on the rows' texts: what has no identical row on the other side
+    sides = [
+        *(f"s.{name} as s_{name}" for name in model.columns),
+        *(f"r.{name} as r_{name}" for name in columns),
+        "s.on_side as stored_side",
+    ]
+    apart = pd.read_sql(
         text(
-            f"select s.* from {STORED_TABLE} s where not exists (select 1 from "  # noqa: S608
-            f"{RECOMPUTED_TABLE} r where {recomputed_text} = {stored_text})"
+            f"select {', '.join(sides)} "  # noqa: S608
+            f"from (select *, true as on_side from ({stored.statement}) as t) as s "
+            f"full join (select *, true as on_side from {RECOMPUTED_TABLE}) as r "
+            f"on {_row_text('s', columns, present)} = {_row_text('r', columns, set(columns))} "
+            "where s.on_side is null or r.on_side is null"
         ),
         conn,
+        params=stored.parameters,
         coerce_float=False,
     )
-    recomputed_apart = pd.read_sql(
-        text(
-            f"select r.* from {RECOMPUTED_TABLE} r where not exists (select 1 from "  # noqa: S608
-            f"{STORED_TABLE} s where {stored_text} = {recomputed_text})"
-        ),
-        conn,
-        coerce_float=False,
-    )
-    conn.execute(text(f"drop table {RECOMPUTED_TABLE}, {STORED_TABLE}"))
+    conn.execute(text(f"drop table {RECOMPUTED_TABLE}"))
+    on_stored = apart["stored_side"].notna()
+    stored_apart = apart.loc[on_stored, [f"s_{name}" for name in model.columns]]
+    stored_apart.columns = list(model.columns)
+    recomputed_apart = apart.loc[~on_stored, [f"r_{name}" for name in columns]]
+    recomputed_apart.columns = columns
     result = compare(stored_apart, recomputed_apart, model.unique_key)
     result.rows_stored = int(counts[0])
     result.rows_recomputed = int(recomputed_count)
