@@ -16,6 +16,7 @@ from assets.analytics.expectations import in_database, validate, validate_rows, 
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import Window, partition_frame, run_model
+from assets.analytics.window_checks import reconcile_in_database
 
 pytest_plugins = ["tests.analytics_world"]
 
@@ -249,24 +250,37 @@ def test_the_reconciliation_finds_a_summary_api_usage_does_not_support(
             ),
             {"day": day, "org": analytics_world.orgs[0]},
         )
-        conn.execute(
+        late = conn.execute(
             text(
                 "insert into api_usage (organization_id, api_provider, endpoint, method, "
                 "request_timestamp, response_status) values (:org, 'openai', '/v1/images', "
-                "'POST', :at, 200)"
+                "'POST', :at, 200) returning id"
             ),
             {"org": analytics_world.orgs[1], "at": window.start + timedelta(hours=9)},
+        ).scalar_one()
+    try:
+        stale = reconciliation()
+        # the stored cost that api_usage no longer supports, and the late call's missing row
+        assert {d.column for d in stale.differences} == {"total_cost", "(row)"}
+        missing = next(d for d in stale.differences if d.column == "(row)")
+        assert (missing.key[2], missing.stored, missing.recomputed) == (
+            "openai",
+            "absent",
+            "present",
         )
-    stale = reconciliation()
-    # the stored cost that api_usage no longer supports, and the late call's missing row
-    assert {d.column for d in stale.differences} == {"total_cost", "(row)"}
-    missing = next(d for d in stale.differences if d.column == "(row)")
-    assert (missing.key[2], missing.stored, missing.recomputed) == ("openai", "absent", "present")
-    cost = next(d for d in stale.differences if d.column == "total_cost")
-    assert Decimal(cost.stored) - Decimal(cost.recomputed) == 1
-    # re-running the day makes summaries and api_usage agree again
-    run_model(analytics_world.engine, model, window)
-    assert reconciliation().success
+        cost = next(d for d in stale.differences if d.column == "total_cost")
+        assert Decimal(cost.stored) - Decimal(cost.recomputed) == 1
+        # the check's reconciliation (compared in the database) finds the same
+        with analytics_world.engine.connect() as conn:
+            assert reconcile_in_database(conn, model, window, model.not_null) == stale
+        # re-running the day makes summaries and api_usage agree again
+        run_model(analytics_world.engine, model, window)
+        assert reconciliation().success
+    finally:
+        # the other tests share this world: take the late call out again
+        with analytics_world.engine.begin() as conn:
+            conn.execute(text("delete from api_usage where id = :id"), {"id": late})
+        run_model(analytics_world.engine, model, window)
 
 
 def test_a_blocking_check_keeps_bad_metrics_out_of_the_rollups(

@@ -1,4 +1,6 @@
-"""Validate a pandas DataFrame with great-expectations 1.x. No Dagster.
+"""Validate a pandas DataFrame with great-expectations 1.x, or the rows of a SELECT
+(`validate_rows`: PostgreSQL evaluates the plain expectations where the rows are, GX
+the rest). No Dagster.
 
 great_expectations takes about 5 s to import, so it is imported inside `validate`
 (the asset checks call it), never when the definitions load. Validations share one
@@ -7,12 +9,14 @@ ephemeral, in-memory context per process, and one pandas data source per suite i
 analytics are sent.
 """
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
+from sqlalchemy import Connection, text
 
 from assets.analytics.models import Expectation
 
@@ -228,7 +232,7 @@ def _duplicates(expectation: Expectation, rows: str) -> str:
 
 
 def validate_rows(
-    conn,
+    conn: Connection,
     rows: str,
     parameters: Mapping[str, object],
     columns: Sequence[str],
@@ -239,9 +243,8 @@ def validate_rows(
     """Validate the rows of the SELECT ``rows`` (its ``columns``, :named ``parameters``):
     what PostgreSQL can evaluate is one aggregate over them (and one grouping per
     uniqueness expectation); the rest is read into pandas, with the ``derived`` columns,
-    and validated by GX (`validate`), which is not imported when nothing is left."""
-    from sqlalchemy import text
-
+    and validated by GX (`validate`), which is not imported when nothing is left.
+    Column names come from the model's yml (checked when it loads); values are bound."""
     parameters = dict(parameters)
     local = [(i, e) for i, e in enumerate(expectations) if in_database(e, columns)]
     rest = [(i, e) for i, e in enumerate(expectations) if not in_database(e, columns)]
@@ -309,8 +312,6 @@ def _needed_columns(
     """The stored columns GX's share needs (those its expectations name, and those the
     derived columns they name are computed from: names found in the expressions), and
     those derived columns."""
-    import re
-
     named = {name for e in expectations for name in _columns_of(e)}
     wanted = {name: expression for name, expression in derived.items() if name in named}
     for expression in wanted.values():
