@@ -343,3 +343,76 @@ def test_every_yml_expectation_is_a_valid_gx_expectation(name: str) -> None:
     for expectation in MODELS[name].expectations:
         cls = getattr(gxe, class_name(expectation.type))
         cls(**expectation.kwargs)  # raises on a wrong argument
+
+
+def test_a_model_s_failing_blocking_check_in_its_checks_step_stops_what_reads_it(
+    analytics_world, backfilled
+) -> None:
+    """A model's two checks run in one step; the reconciliation is blocking there as it
+    was on its own: it fails, the non-blocking suite's result is still recorded, and an
+    asset that reads the model (one made here: no model reads another) never runs."""
+    from dagster import (
+        AssetKey,
+        AssetSelection,
+        DagsterInstance,
+        Definitions,
+        asset,
+        define_asset_job,
+    )
+
+    from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
+    from assets.analytics.definitions import ANALYTICS
+
+    model = MODELS["daily_usage_summaries"]
+    day = analytics_world.last_day - timedelta(days=12)
+    ran: list[str] = []
+
+    @asset(deps=[AssetKey(model.name)], partitions_def=ANALYTICS.partitions_def)
+    def usage_reader() -> None:
+        ran.append("usage_reader")
+
+    checks = AssetSelection.checks_for_assets(AssetKey(model.name))
+    defs = Definitions(
+        assets=[*ANALYTICS.assets, usage_reader],
+        asset_checks=ANALYTICS.checks,
+        jobs=[define_asset_job("read_usage", AssetSelection.assets(usage_reader) | checks)],
+        resources=analytics_world.resources(),
+    )
+    job = defs.resolve_job_def("read_usage")
+
+    def run():
+        return job.execute_in_process(
+            tags={RANGE_START_TAG: day.isoformat(), RANGE_END_TAG: day.isoformat()},
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+
+    def evaluations(result) -> dict[str, bool]:
+        return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+    clean = run()
+    assert clean.success and ran == ["usage_reader"]
+    assert evaluations(clean) == {"gx_expectations": True, "reconciles_with_api_usage": True}
+    ran.clear()
+    with analytics_world.engine.begin() as conn:
+        changed = conn.execute(
+            text(
+                "update daily_usage_summaries set total_cost = total_cost + 1 "
+                "where usage_date = :day and organization_id = :org"
+            ),
+            {"day": day, "org": analytics_world.orgs[0]},
+        ).rowcount
+    assert changed
+    try:
+        blocked = run()
+        assert not blocked.success
+        assert evaluations(blocked) == {
+            "gx_expectations": True,  # a dearer cost is no expectation's business
+            "reconciles_with_api_usage": False,
+        }
+        assert ran == []  # the reader waited for the blocking check, which failed
+        assert not [e for e in blocked.get_asset_materialization_events()]
+    finally:
+        run_model(analytics_world.engine, model, Window.days(day, day))
+    ran.clear()
+    assert run().success and ran == ["usage_reader"]
