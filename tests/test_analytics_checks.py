@@ -12,10 +12,11 @@ from assets.analytics.checks import (
     CONTENT_ANALYTICS_DERIVED,
     CONTENT_ANALYTICS_EXPECTATIONS,
 )
-from assets.analytics.expectations import validate, with_derived_columns
+from assets.analytics.expectations import in_database, validate, validate_rows, with_derived_columns
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import reconcile
 from assets.analytics.runner import partition_frame, run_model
+from assets.analytics.window_checks import reconcile_in_database
 from core.windows import Window
 
 pytest_plugins = ["tests.analytics_world"]
@@ -79,6 +80,87 @@ def test_the_usage_suite_fails_on_bad_rows() -> None:
         ),
     }
     assert "FAILED" in validation.markdown()
+
+
+USAGE_TYPES = {
+    "organization_id": "text",
+    "usage_date": "date",
+    "api_provider": "text",
+    "currency": "text",
+    "total_requests": "integer",
+    "successful_requests": "integer",
+    "failed_requests": "integer",
+    "total_cost": "numeric",
+    "total_tokens": "integer",
+    "total_images_generated": "integer",
+    "average_response_time_ms": "integer",
+    "error_rate": "numeric",
+}
+
+
+def _outcomes(validation) -> list[tuple]:
+    return [(o.expectation, o.success, o.unexpected_count, o.error) for o in validation.outcomes]
+
+
+def test_the_usage_suite_gives_the_same_outcomes_in_the_database_as_in_gx(
+    analytics_world,
+) -> None:
+    """The expectations PostgreSQL evaluates (the check's path) fail on exactly the rows
+    GX fails them on: nulls skipped by the ranges, duplicated keys counted per row, a
+    key that is all null not compared; the pair expectation still goes to GX."""
+    model = MODELS["daily_usage_summaries"]
+    assert {e.type for e in model.expectations if not in_database(e, model.columns)} == {
+        "expect_column_pair_values_to_be_equal"
+    }
+    good = {
+        "organization_id": "a", "usage_date": "2025-01-01", "api_provider": "freepik",
+        "currency": "USD", "total_requests": 10, "successful_requests": 8,
+        "failed_requests": 2, "total_cost": Decimal("1.5"), "total_tokens": 100,
+        "total_images_generated": 8, "average_response_time_ms": 400,
+        "error_rate": Decimal("0.2"),
+    }  # fmt: skip
+    rows = [
+        good,
+        {**good, "organization_id": None},
+        {**good, "api_provider": "local", "error_rate": Decimal("1.5")},
+        {**good, "api_provider": "x", "total_cost": Decimal("-1"), "total_tokens": None},
+        {**good, "api_provider": "y", "successful_requests": 9},  # 9 + 2 != 10
+        {**good, "api_provider": "z", "total_requests": 0, "failed_requests": -2},
+        {**good, "api_provider": "z", "average_response_time_ms": None},  # key twice
+        {**good, "api_provider": "z", "error_rate": None},  # and a third time
+        {**good, "organization_id": None, "usage_date": None, "api_provider": None},
+        {**good, "organization_id": None, "usage_date": None, "api_provider": None},
+    ]
+    columns = ", ".join(f"{name} {kind}" for name, kind in USAGE_TYPES.items())
+    with analytics_world.engine.connect() as conn:
+        conn.execute(text(f"create temporary table usage_rows ({columns})"))  # noqa: S608
+        names = ", ".join(USAGE_TYPES)
+        conn.execute(
+            text(f"insert into usage_rows ({names}) values (:{', :'.join(USAGE_TYPES)})"),  # noqa: S608
+            [{name: row[name] for name in USAGE_TYPES} for row in rows],
+        )
+        selected = f"select {names} from usage_rows"  # noqa: S608
+
+        def in_the_database(rows_sql: str) -> object:
+            return validate_rows(
+                conn, rows_sql, {}, model.columns, model.expectations,
+                model.derived_columns, model.name,
+            )  # fmt: skip
+
+        checked = in_the_database(selected)
+        frame = pd.read_sql(text(selected), conn, coerce_float=False)
+        passing = in_the_database(
+            selected + " where api_provider = 'freepik' and organization_id = 'a'"
+        )
+    gx = _validate_model("daily_usage_summaries", frame)
+    assert _outcomes(checked) == _outcomes(gx)
+    assert checked.rows == gx.rows == len(rows)
+    assert {(kind, column) for kind, column in _failed(checked)} >= {
+        ("expect_column_values_to_not_be_null", "organization_id"),
+        ("expect_compound_columns_to_be_unique", str(model.expectations[5].kwargs)),
+        ("expect_column_values_to_be_between", "total_requests"),
+    }
+    assert passing.success and passing.rows == 1, passing.markdown()
 
 
 def test_the_compliance_suite_fails_when_more_are_judged_than_generated() -> None:
@@ -169,24 +251,37 @@ def test_the_reconciliation_finds_a_summary_api_usage_does_not_support(
             ),
             {"day": day, "org": analytics_world.orgs[0]},
         )
-        conn.execute(
+        late = conn.execute(
             text(
                 "insert into api_usage (organization_id, api_provider, endpoint, method, "
                 "request_timestamp, response_status) values (:org, 'openai', '/v1/images', "
-                "'POST', :at, 200)"
+                "'POST', :at, 200) returning id"
             ),
             {"org": analytics_world.orgs[1], "at": window.start + timedelta(hours=9)},
+        ).scalar_one()
+    try:
+        stale = reconciliation()
+        # the stored cost that api_usage no longer supports, and the late call's missing row
+        assert {d.column for d in stale.differences} == {"total_cost", "(row)"}
+        missing = next(d for d in stale.differences if d.column == "(row)")
+        assert (missing.key[2], missing.stored, missing.recomputed) == (
+            "openai",
+            "absent",
+            "present",
         )
-    stale = reconciliation()
-    # the stored cost that api_usage no longer supports, and the late call's missing row
-    assert {d.column for d in stale.differences} == {"total_cost", "(row)"}
-    missing = next(d for d in stale.differences if d.column == "(row)")
-    assert (missing.key[2], missing.stored, missing.recomputed) == ("openai", "absent", "present")
-    cost = next(d for d in stale.differences if d.column == "total_cost")
-    assert Decimal(cost.stored) - Decimal(cost.recomputed) == 1
-    # re-running the day makes summaries and api_usage agree again
-    run_model(analytics_world.engine, model, window)
-    assert reconciliation().success
+        cost = next(d for d in stale.differences if d.column == "total_cost")
+        assert Decimal(cost.stored) - Decimal(cost.recomputed) == 1
+        # the check's reconciliation (compared in the database) finds the same
+        with analytics_world.engine.connect() as conn:
+            assert reconcile_in_database(conn, model, window, model.not_null) == stale
+        # re-running the day makes summaries and api_usage agree again
+        run_model(analytics_world.engine, model, window)
+        assert reconciliation().success
+    finally:
+        # the other tests share this world: take the late call out again
+        with analytics_world.engine.begin() as conn:
+            conn.execute(text("delete from api_usage where id = :id"), {"id": late})
+        run_model(analytics_world.engine, model, window)
 
 
 def test_a_blocking_check_keeps_bad_metrics_out_of_the_rollups(
@@ -249,3 +344,76 @@ def test_every_yml_expectation_is_a_valid_gx_expectation(name: str) -> None:
     for expectation in MODELS[name].expectations:
         cls = getattr(gxe, class_name(expectation.type))
         cls(**expectation.kwargs)  # raises on a wrong argument
+
+
+def test_a_model_s_failing_blocking_check_in_its_checks_step_stops_what_reads_it(
+    analytics_world, backfilled
+) -> None:
+    """A model's two checks run in one step; the reconciliation is blocking there as it
+    was on its own: it fails, the non-blocking suite's result is still recorded, and an
+    asset that reads the model (one made here: no model reads another) never runs."""
+    from dagster import (
+        AssetKey,
+        AssetSelection,
+        DagsterInstance,
+        Definitions,
+        asset,
+        define_asset_job,
+    )
+
+    from assets.analytics.checks import RANGE_END_TAG, RANGE_START_TAG
+    from assets.analytics.definitions import ANALYTICS
+
+    model = MODELS["daily_usage_summaries"]
+    day = analytics_world.last_day - timedelta(days=12)
+    ran: list[str] = []
+
+    @asset(deps=[AssetKey(model.name)], partitions_def=ANALYTICS.partitions_def)
+    def usage_reader() -> None:
+        ran.append("usage_reader")
+
+    checks = AssetSelection.checks_for_assets(AssetKey(model.name))
+    defs = Definitions(
+        assets=[*ANALYTICS.assets, usage_reader],
+        asset_checks=ANALYTICS.checks,
+        jobs=[define_asset_job("read_usage", AssetSelection.assets(usage_reader) | checks)],
+        resources=analytics_world.resources(),
+    )
+    job = defs.resolve_job_def("read_usage")
+
+    def run():
+        return job.execute_in_process(
+            tags={RANGE_START_TAG: day.isoformat(), RANGE_END_TAG: day.isoformat()},
+            instance=DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
+
+    def evaluations(result) -> dict[str, bool]:
+        return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+    clean = run()
+    assert clean.success and ran == ["usage_reader"]
+    assert evaluations(clean) == {"gx_expectations": True, "reconciles_with_api_usage": True}
+    ran.clear()
+    with analytics_world.engine.begin() as conn:
+        changed = conn.execute(
+            text(
+                "update daily_usage_summaries set total_cost = total_cost + 1 "
+                "where usage_date = :day and organization_id = :org"
+            ),
+            {"day": day, "org": analytics_world.orgs[0]},
+        ).rowcount
+    assert changed
+    try:
+        blocked = run()
+        assert not blocked.success
+        assert evaluations(blocked) == {
+            "gx_expectations": True,  # a dearer cost is no expectation's business
+            "reconciles_with_api_usage": False,
+        }
+        assert ran == []  # the reader waited for the blocking check, which failed
+        assert not [e for e in blocked.get_asset_materialization_events()]
+    finally:
+        run_model(analytics_world.engine, model, Window.days(day, day))
+    ran.clear()
+    assert run().success and ran == ["usage_reader"]

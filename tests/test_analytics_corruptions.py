@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from assets.analytics.models import load_models
 from assets.analytics.reconcile import Reconciliation, reconcile, reconcile_metrics
+from assets.analytics.window_checks import reconcile_in_database
 from core.windows import Window
 from resources.metrics_source import MetricsSourceResource
 from socialpipe.cli.analytics import check_days
@@ -25,10 +26,15 @@ MODELS = {model.name: model for model in load_models()}
 
 
 def _reconcile(world, name: str, first: date, last: date | None = None) -> Reconciliation:
+    """The check's reconciliation (compared in the database), which must give exactly
+    what the plain Python comparison of every row gives."""
     model = MODELS[name]
     window = Window.days(first, last or first) if model.partitioned else None
     with world.engine.connect() as conn:
-        return reconcile(conn, model, window, model.not_null)
+        in_database = reconcile_in_database(conn, model, window, model.not_null)
+        in_python = reconcile(conn, model, window, model.not_null)
+    assert in_database == in_python
+    return in_database
 
 
 def _columns(result: Reconciliation) -> set[str]:
@@ -280,6 +286,7 @@ def test_a_lenient_brands_failures_count_as_failed(analytics_world, backfilled) 
             for rule in details["rules"]
         ],
     }
+
     def row() -> dict:
         return (
             analytics_world.frame(

@@ -1,29 +1,33 @@
 """great-expectations suites as Dagster asset checks, over the partition window of the run.
 
-A check reads the rows its asset owns in the run's window (one day, or the whole range
-of a single-run backfill) into pandas and validates them with GX (imported inside the
-check: it takes seconds to import). Run on its own, outside a partitioned run, a check
-validates the latest partition (yesterday).
+A check validates the rows its asset owns in the run's window (one day, or the whole
+range of a single-run backfill) where they are: PostgreSQL evaluates the expectations
+it can state plainly (nulls, ranges, uniqueness) and the reconciliation's comparison;
+GX validates the rest (pair and derived-column expectations) over just the columns
+they need, read into pandas (GX is imported inside the check: it takes seconds to
+import). Run on its own, outside a partitioned run, a check validates the latest
+partition (yesterday).
 """
 
-import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetKey,
     DailyPartitionsDefinition,
     MetadataValue,
     asset_check,
+    multi_asset_check,
 )
 from sqlalchemy import text
 
-from assets.analytics.expectations import Validation, validate, with_derived_columns
+from assets.analytics.expectations import Validation, validate_rows
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
-from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile, reconcile_metrics
-from assets.analytics.runner import partition_frame
+from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile_metrics
+from assets.analytics.window_checks import reconcile_in_database, stored_rows
 from core.windows import Window
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
@@ -72,26 +76,107 @@ def check_result(validation: Validation, window: Window | None) -> AssetCheckRes
     )
 
 
-def model_expectations_check(
-    model: Model, partitions_def: DailyPartitionsDefinition, *, blocking: bool
-) -> AssetChecksDefinition:
-    """The GX suite of a model's yml (`expectations`, over its `derived_columns` too)."""
+def suite_spec(model: Model, *, blocking: bool) -> AssetCheckSpec:
+    """`gx_expectations`: the suite of a model's yml (`expectations`, over its
+    `derived_columns` too)."""
     guard = " Blocking: the models that read it wait for it." if blocking else ""
-
-    @asset_check(
-        asset=AssetKey(model.name),
+    return AssetCheckSpec(
         name="gx_expectations",
+        asset=AssetKey(model.name),
         blocking=blocking,
         description=f"great-expectations suite from {model.yml_path.name}.{guard}",
     )
-    def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
-        window = check_window(context, partitions_def) if model.partitioned else None
-        with database.get_engine().connect() as conn:
-            frame = partition_frame(conn, model, window)
-        frame = with_derived_columns(frame, model.derived_columns)
-        return check_result(validate(frame, model.expectations, model.name), window)
 
-    return _check
+
+def reconciliation_spec(model: Model) -> AssetCheckSpec:
+    """`reconciles_with_<source>`: the window's stored rows against a second, plain
+    recomputation from the raw tables (assets.analytics.reconcile), and the columns
+    that must never be null. Blocking: a wrong table stops what reads it."""
+    source = model.reconcile_source
+    return AssetCheckSpec(
+        name=f"reconciles_with_{source}",
+        asset=AssetKey(model.name),
+        blocking=True,
+        description=f"Recomputes the window's {model.target_table} rows from {source} "
+        f"(sql/analytics/recompute_{model.name}.sql, written apart from the model) and "
+        "expects every stored row to equal it exactly, none missing, none extra, and no "
+        f"nulls in {', '.join(model.not_null)}.",
+    )
+
+
+def model_checks(
+    model: Model, partitions_def: DailyPartitionsDefinition, *, blocking_suite: bool
+) -> AssetChecksDefinition:
+    """A model's checks (its suite, and its reconciliation when it has a source) as one
+    step: one process start and one code location load under the multiprocess executor
+    instead of one per check, one connection pool. Each check can still run alone (the
+    UI's "execute" on one check). Blocking as before: a failed blocking check fails the
+    step after both results are recorded, and the assets that read the model wait for
+    the step. A check that raises fails with the error; the other still runs."""
+    specs = [suite_spec(model, blocking=blocking_suite)]
+    if model.reconcile_source:
+        specs.append(reconciliation_spec(model))
+    evaluate = {
+        specs[0].key: _suite_result,
+        **({specs[1].key: _reconciliation_result} if len(specs) > 1 else {}),
+    }
+
+    @multi_asset_check(name=f"{model.name}_checks", specs=specs, can_subset=True)
+    def _checks(context: AssetCheckExecutionContext, database: DatabaseResource):
+        window = check_window(context, partitions_def) if model.partitioned else None
+        errors: list[BaseException] = []
+        for spec in specs:
+            if spec.key not in context.selected_asset_check_keys:
+                continue
+            try:
+                result = evaluate[spec.key](model, window, database)
+            except Exception as error:
+                if spec.blocking:  # failed either way; the step fails with the error
+                    errors.append(error)
+                context.log.exception(f"{spec.key.to_user_string()} raised")
+                result = AssetCheckResult(
+                    passed=False,
+                    severity=AssetCheckSeverity.ERROR,
+                    description=f"the check raised {type(error).__name__}: {error}"[:500],
+                )
+            yield AssetCheckResult(
+                asset_key=spec.asset_key,
+                check_name=spec.name,
+                passed=result.passed,
+                severity=result.severity,
+                description=result.description,
+                metadata=result.metadata,
+            )
+        if errors:
+            raise errors[0]
+
+    return _checks
+
+
+def _suite_result(
+    model: Model, window: Window | None, database: DatabaseResource
+) -> AssetCheckResult:
+    rows = stored_rows(model, window)
+    with database.get_engine().connect() as conn:
+        validation = validate_rows(
+            conn,
+            rows.statement,
+            rows.parameters,
+            model.columns,
+            model.expectations,
+            model.derived_columns,
+            model.name,
+        )
+    return check_result(validation, window)
+
+
+def _reconciliation_result(
+    model: Model, window: Window | None, database: DatabaseResource
+) -> AssetCheckResult:
+    with database.get_engine().connect() as conn:
+        result = reconcile_in_database(conn, model, window, model.not_null)
+    shown = window.widened_to(model.period) if window else None
+    return reconciliation_result(result, shown, model.unique_key)
 
 
 # Daily rows of content_analytics as ingested: keys present, counts non-negative, rates
@@ -143,6 +228,11 @@ CONTENT_ANALYTICS_EXPECTATIONS: tuple[Expectation, ...] = (
         {"column": "rates_null_iff_no_impressions", "value_set": [True]},
     ),
 )
+CONTENT_ANALYTICS_COLUMNS = (
+    "generated_asset_id", "organization_id", "platform", "performance_date", "impressions",
+    "views", "likes", "shares", "comments", "saves", "clicks", "engagement_rate",
+    "click_through_rate",
+)  # fmt: skip
 CONTENT_ANALYTICS_ROWS = text("""
     select generated_asset_id, organization_id, platform, performance_date, impressions, views,
            likes, shares, comments, saves, clicks, engagement_rate, click_through_rate
@@ -166,41 +256,16 @@ def content_analytics_check(
     def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
         window = check_window(context, partitions_def)
         with database.get_engine().connect() as conn:
-            frame = pd.read_sql(
-                CONTENT_ANALYTICS_ROWS,
+            validation = validate_rows(
                 conn,
-                params={"first_day": window.first_day, "end_day": window.end_day},
+                CONTENT_ANALYTICS_ROWS.text,
+                {"first_day": window.first_day, "end_day": window.end_day},
+                CONTENT_ANALYTICS_COLUMNS,
+                CONTENT_ANALYTICS_EXPECTATIONS,
+                CONTENT_ANALYTICS_DERIVED,
+                "content_analytics",
             )
-        frame = with_derived_columns(frame, CONTENT_ANALYTICS_DERIVED)
-        validation = validate(frame, CONTENT_ANALYTICS_EXPECTATIONS, "content_analytics")
         return check_result(validation, window)
-
-    return _check
-
-
-def reconciliation_check(
-    model: Model, partitions_def: DailyPartitionsDefinition
-) -> AssetChecksDefinition:
-    """`reconciles_with_<source>`: the window's stored rows against a second, plain
-    recomputation from the raw tables (assets.analytics.reconcile), and the columns
-    that must never be null. Blocking: a wrong table stops what reads it."""
-    source = model.reconcile_source
-
-    @asset_check(
-        asset=AssetKey(model.name),
-        name=f"reconciles_with_{source}",
-        blocking=True,
-        description=f"Recomputes the window's {model.target_table} rows from {source} "
-        f"(sql/analytics/recompute_{model.name}.sql, written apart from the model) and "
-        "expects every stored row to equal it exactly, none missing, none extra, and no "
-        f"nulls in {', '.join(model.not_null)}.",
-    )
-    def _check(context: AssetCheckExecutionContext, database: DatabaseResource) -> AssetCheckResult:
-        window = check_window(context, partitions_def) if model.partitioned else None
-        with database.get_engine().connect() as conn:
-            result = reconcile(conn, model, window, model.not_null)
-        shown = window.widened_to(model.period) if window else None
-        return reconciliation_result(result, shown, model.unique_key)
 
     return _check
 

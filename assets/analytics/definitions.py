@@ -302,11 +302,8 @@ def build_analytics(
     sources = sorted({d.table for ds in deps.values() for d in ds if d.table in SOURCE_SPECS})
     model_assets = [model_asset(m, deps[m.name], partitions_def, partitioned) for m in models]
     model_checks = [
-        checks.model_expectations_check(m, partitions_def, blocking=bool(readers.get(m.name)))
+        checks.model_checks(m, partitions_def, blocking_suite=bool(readers.get(m.name)))
         for m in models
-    ]
-    reconciliations = [
-        checks.reconciliation_check(m, partitions_def) for m in models if m.reconcile_source
     ]
     return Analytics(
         models=models,
@@ -323,7 +320,6 @@ def build_analytics(
             ),
             checks.metrics_reconciliation_check(CONTENT_ANALYTICS, partitions_def),
             *model_checks,
-            *reconciliations,
         ],
         partitions_def=partitions_def,
     )

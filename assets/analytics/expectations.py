@@ -1,4 +1,6 @@
-"""Validate a pandas DataFrame with great-expectations 1.x. No Dagster.
+"""Validate a pandas DataFrame with great-expectations 1.x, or the rows of a SELECT
+(`validate_rows`: PostgreSQL evaluates the plain expectations where the rows are, GX
+the rest). No Dagster.
 
 great_expectations takes about 5 s to import, so it is imported inside `validate`
 (the asset checks call it), never when the definitions load. Validations share one
@@ -7,14 +9,17 @@ ephemeral, in-memory context per process, and one pandas data source per suite i
 analytics are sent.
 """
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
+from sqlalchemy import Connection, text
 
 from assets.analytics.models import Expectation
+from core.tables import markdown_table
 
 
 @dataclass(frozen=True)
@@ -40,17 +45,19 @@ class Validation:
         return [outcome for outcome in self.outcomes if not outcome.success]
 
     def markdown(self) -> str:
-        lines = ["| expectation | result | unexpected | examples |", "| --- | --- | ---: | --- |"]
+        rows = []
         for outcome in self.outcomes:
             result = "passed" if outcome.success else ("error" if outcome.error else "FAILED")
             examples = outcome.error or ", ".join(_shown(value) for value in outcome.examples[:5])
-            lines.append(
-                f"| `{outcome.expectation.describe()}` | {result} | "
-                f"{'' if outcome.unexpected_count is None else outcome.unexpected_count} | "
-                f"{examples.replace('|', '/')} |"
+            rows.append(
+                (f"`{outcome.expectation.describe()}`", result, outcome.unexpected_count, examples)
             )
-        return "\n".join(lines)
-
+        return markdown_table(
+            ("expectation", "result", "unexpected", "examples"),
+            rows,
+            limit=None,
+            right=("unexpected",),
+        )
 
 def _shown(value: object) -> str:
     if isinstance(value, tuple | list):
@@ -163,3 +170,153 @@ def _validate(
         outcomes.append((index, outcome))
     outcomes.sort(key=lambda pair: pair[0])
     return Validation(rows=len(frame), outcomes=[outcome for _, outcome in outcomes])
+
+
+# Expectations PostgreSQL evaluates over the rows where they are, with GX's meaning:
+# nulls are not values out of range (GX skips them), a duplicated value or combination
+# makes every row holding it unexpected, a combination whose columns are all null is
+# not compared. Anything else — other kinds, other arguments (mostly, strict bounds,
+# ...), a column the stored rows do not have (a derived one) — is validated by GX.
+SQL_EXPECTATIONS = {
+    "expect_column_values_to_not_be_null": {"column"},
+    "expect_column_values_to_be_between": {"column", "min_value", "max_value"},
+    "expect_column_values_to_be_unique": {"column"},
+    "expect_compound_columns_to_be_unique": {"column_list"},
+}
+MAX_EXAMPLES = 5
+
+
+def _columns_of(expectation: Expectation) -> list[str]:
+    kwargs = expectation.kwargs
+    if "column_list" in kwargs:
+        return list(kwargs["column_list"])
+    return [kwargs[name] for name in ("column", "column_A", "column_B") if name in kwargs]
+
+
+def in_database(expectation: Expectation, columns: Sequence[str]) -> bool:
+    """Does PostgreSQL evaluate this one (over rows with ``columns``)?"""
+    allowed = SQL_EXPECTATIONS.get(expectation.type)
+    kwargs = expectation.kwargs
+    return (
+        allowed is not None
+        and set(kwargs) <= allowed
+        and all(name in columns for name in _columns_of(expectation))
+        and (
+            expectation.type != "expect_column_values_to_be_between"
+            or kwargs.get("min_value") is not None
+            or kwargs.get("max_value") is not None
+        )
+    )
+
+
+def _unexpected(expectation: Expectation, parameters: dict, index: int) -> str:
+    """The condition of an unexpected row (a row-by-row expectation)."""
+    kwargs = expectation.kwargs
+    column = kwargs["column"]
+    if expectation.type == "expect_column_values_to_not_be_null":
+        return f"{column} is null"
+    bounds = []
+    for name, operator in (("min_value", "<"), ("max_value", ">")):
+        if kwargs.get(name) is not None:
+            parameters[f"e{index}_{name}"] = kwargs[name]
+            bounds.append(f"{column} {operator} :e{index}_{name}")
+    return f"{column} is not null and ({' or '.join(bounds)})"
+
+
+def _duplicates(expectation: Expectation, rows: str) -> str:
+    """The rows of a duplicated value (or combination), each with its count."""
+    columns = _columns_of(expectation)
+    listed = ", ".join(columns)
+    compared = " or ".join(f"{name} is not null" for name in columns)
+    return (
+        f"select {listed}, count(*) as n from ({rows}) as checked_rows "  # noqa: S608
+        f"where {compared} group by {listed} having count(*) > 1"
+    )
+
+
+def validate_rows(
+    conn: Connection,
+    rows: str,
+    parameters: Mapping[str, object],
+    columns: Sequence[str],
+    expectations: Sequence[Expectation],
+    derived: Mapping[str, str],
+    suite_name: str,
+) -> Validation:
+    """Validate the rows of the SELECT ``rows`` (its ``columns``, :named ``parameters``):
+    what PostgreSQL can evaluate is one aggregate over them (and one grouping per
+    uniqueness expectation); the rest is read into pandas, with the ``derived`` columns,
+    and validated by GX (`validate`), which is not imported when nothing is left.
+    Column names come from the model's yml (checked when it loads); values are bound."""
+    parameters = dict(parameters)
+    local = [(i, e) for i, e in enumerate(expectations) if in_database(e, columns)]
+    rest = [(i, e) for i, e in enumerate(expectations) if not in_database(e, columns)]
+    per_row = [(i, e) for i, e in local if "unique" not in e.type]
+    conditions = {i: _unexpected(e, parameters, i) for i, e in per_row}
+    counted = conn.execute(
+        text(
+            "select count(*)"  # noqa: S608
+            + "".join(f", count(*) filter (where {conditions[i]})" for i, _ in per_row)
+            + f" from ({rows}) as checked_rows"
+        ),
+        parameters,
+    ).one()
+    row_count = int(counted[0])
+    unexpected = {i: int(n) for (i, _), n in zip(per_row, counted[1:], strict=True)}
+    outcomes: dict[int, ExpectationOutcome] = {}
+    for i, expectation in local:
+        if i in unexpected:
+            count = unexpected[i]
+            examples = []
+            if count:
+                examples = list(
+                    conn.execute(
+                        text(
+                            f"select {expectation.kwargs['column']} from ({rows}) as checked_rows "  # noqa: S608
+                            f"where {conditions[i]} limit {MAX_EXAMPLES}"
+                        ),
+                        parameters,
+                    ).scalars()
+                )
+        else:
+            duplicated = _duplicates(expectation, rows)
+            count = int(
+                conn.execute(
+                    text(f"select coalesce(sum(n), 0) from ({duplicated}) as d"),  # noqa: S608
+                    parameters,
+                ).scalar_one()
+            )
+            examples = []
+            if count:
+                found = conn.execute(
+                    text(f"select * from ({duplicated}) as d limit {MAX_EXAMPLES}"),  # noqa: S608
+                    parameters,
+                ).all()
+                examples = [tuple(row[:-1]) if len(row) > 2 else row[0] for row in found]
+        outcomes[i] = ExpectationOutcome(expectation, count == 0, count, examples)
+    if rest:
+        needed, needed_derived = _needed_columns([e for _, e in rest], derived, columns)
+        listed = ", ".join(needed) or "null as no_column"
+        frame = pd.read_sql(
+            text(f"select {listed} from ({rows}) as checked_rows"),  # noqa: S608
+            conn,
+            params=parameters,
+        )
+        frame = with_derived_columns(frame[needed], needed_derived)
+        checked = validate(frame, [e for _, e in rest], suite_name)
+        for (i, _), outcome in zip(rest, checked.outcomes, strict=True):
+            outcomes[i] = outcome
+    return Validation(rows=row_count, outcomes=[outcomes[i] for i in range(len(expectations))])
+
+
+def _needed_columns(
+    expectations: Sequence[Expectation], derived: Mapping[str, str], columns: Sequence[str]
+) -> tuple[list[str], dict[str, str]]:
+    """The stored columns GX's share needs (those its expectations name, and those the
+    derived columns they name are computed from: names found in the expressions), and
+    those derived columns."""
+    named = {name for e in expectations for name in _columns_of(e)}
+    wanted = {name: expression for name, expression in derived.items() if name in named}
+    for expression in wanted.values():
+        named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression))
+    return [name for name in columns if name in named], wanted

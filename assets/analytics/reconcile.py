@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from assets.analytics.models import Model
 from assets.analytics.runner import partition_frame
+from core.tables import markdown_table
 from core.windows import Window
 from resources.metrics_exports import COUNT_FIELDS, MetricsBatch
 from resources.sql_files import sql
@@ -63,15 +64,11 @@ class Reconciliation:
         return "; ".join(parts)
 
     def markdown(self, key: Sequence[str]) -> str:
-        lines = [
-            f"| {' | '.join(key)} | column | stored | recomputed |",
-            f"| {' | '.join('---' for _ in key)} | --- | --- | --- |",
+        rows = [
+            [_shown(cell) for cell in (*d.key, d.column, d.stored, d.recomputed)]
+            for d in self.differences
         ]
-        for difference in self.differences[:MAX_SHOWN]:
-            cells = [*difference.key, difference.column, difference.stored, difference.recomputed]
-            lines.append("| " + " | ".join(_shown(cell).replace("|", "/") for cell in cells) + " |")
-        return "\n".join(lines)
-
+        return markdown_table((*key, "column", "stored", "recomputed"), rows, limit=MAX_SHOWN)
 
 def _shown(value: object) -> str:
     if isinstance(value, tuple):
