@@ -106,6 +106,13 @@ def _unpack(ref: str, into: Path) -> Path:
     return into
 
 
+def _cli(tree: Path | None) -> list[str]:
+    """The command line of a tree: socialpipe/cli since the rooms restructure, before it
+    pipeline_defs/cli (run from the tree's folder, its own package shadows ours)."""
+    moved = tree is not None and not (tree / "socialpipe" / "cli").is_dir()
+    return [sys.executable, "-m", "pipeline_defs.cli" if moved else "socialpipe.cli"]
+
+
 def measure(
     rounds: int, url: str, media: Path, other: tuple[str, Path] | None = None
 ) -> dict[str, list[float]]:
@@ -133,7 +140,7 @@ def measure(
     processes: dict[str, tuple[Path | None, bool]] = {OUTSIDE: (None, True)}
     if other:
         ref, tree = other
-        helps[f"socialpipe --help at {ref}"] = ([*socialpipe, "--help"], tree)
+        helps[f"socialpipe --help at {ref}"] = ([*_cli(tree), "--help"], tree)
         processes[f"{OUTSIDE} at {ref}"] = (tree, False)
     times: dict[str, list[float]] = {name: [] for name in [*helps, *processes, RUN]}
 
@@ -141,7 +148,7 @@ def measure(
         tree, short = processes[name]
         request = copy_request(engine, source, target_platforms=["x"])
         given = str(request)[:8] if short else str(request)
-        wall = _wall([*socialpipe, "requests", "process", "--id", given], env, tree)
+        wall = _wall([*_cli(tree), "requests", "process", "--id", given], env, tree)
         run = _run_seconds(engine, request)
         times[name].append(wall - run)
         if name == OUTSIDE:
