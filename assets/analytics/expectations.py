@@ -9,6 +9,7 @@ ephemeral, in-memory context per process, and one pandas data source per suite i
 analytics are sent.
 """
 
+import operator
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,20 @@ from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    column,
+    func,
+    null,
+    or_,
+    select,
+    text,
+)
 
 from assets.analytics.models import Expectation
 from core.tables import markdown_table
@@ -209,34 +223,43 @@ def in_database(expectation: Expectation, columns: Sequence[str]) -> bool:
     )
 
 
-def _unexpected(expectation: Expectation, parameters: dict, index: int) -> str:
-    """The condition of an unexpected row (a row-by-row expectation)."""
+def _unexpected(expectation: Expectation, rows: Subquery, index: int) -> ColumnElement[bool]:
+    """The condition of an unexpected row (a row-by-row expectation); bounds are bound."""
     kwargs = expectation.kwargs
-    column = kwargs["column"]
+    value = rows.c[kwargs["column"]]
     if expectation.type == "expect_column_values_to_not_be_null":
-        return f"{column} is null"
-    bounds = []
-    for name, operator in (("min_value", "<"), ("max_value", ">")):
+        return value.is_(None)
+    outside = []
+    for name, beyond in (("min_value", operator.lt), ("max_value", operator.gt)):
         if kwargs.get(name) is not None:
-            parameters[f"e{index}_{name}"] = kwargs[name]
-            bounds.append(f"{column} {operator} :e{index}_{name}")
-    return f"{column} is not null and ({' or '.join(bounds)})"
+            outside.append(beyond(value, bindparam(f"e{index}_{name}", kwargs[name])))
+    return and_(value.is_not(None), or_(*outside))
 
 
-def _duplicates(expectation: Expectation, rows: str) -> str:
-    """The rows of a duplicated value (or combination), each with its count."""
-    columns = _columns_of(expectation)
-    listed = ", ".join(columns)
-    compared = " or ".join(f"{name} is not null" for name in columns)
+def _duplicates(expectation: Expectation, rows: Subquery) -> Subquery:
+    """The rows of a duplicated value (or combination), each with its count; a key whose
+    columns are all null is not compared."""
+    columns = [rows.c[name] for name in _columns_of(expectation)]
     return (
-        f"select {listed}, count(*) as n from ({rows}) as checked_rows "  # noqa: S608
-        f"where {compared} group by {listed} having count(*) > 1"
+        select(*columns, func.count().label("n"))
+        .where(or_(*(value.is_not(None) for value in columns)))
+        .group_by(*columns)
+        .having(func.count() > 1)
+        .subquery("duplicated")
     )
+
+
+def _subquery(rows: str | Select, columns: Sequence[str]) -> Subquery:
+    """The rows to check as a named subquery: a SELECT given as text (its :named
+    parameters bound at execution) or built with SQLAlchemy."""
+    if isinstance(rows, str):
+        rows = text(rows).columns(*(column(name) for name in columns))
+    return rows.subquery("checked_rows")
 
 
 def validate_rows(
     conn: Connection,
-    rows: str,
+    rows: str | Select,
     parameters: Mapping[str, object],
     columns: Sequence[str],
     expectations: Sequence[Expectation],
@@ -247,18 +270,18 @@ def validate_rows(
     what PostgreSQL can evaluate is one aggregate over them (and one grouping per
     uniqueness expectation); the rest is read into pandas, with the ``derived`` columns,
     and validated by GX (`validate`), which is not imported when nothing is left.
-    Column names come from the model's yml (checked when it loads); values are bound."""
+    The statements are built with SQLAlchemy from the model's columns (checked when it
+    loads): names are quoted by the dialect, values bound."""
     parameters = dict(parameters)
+    checked = _subquery(rows, columns)
     local = [(i, e) for i, e in enumerate(expectations) if in_database(e, columns)]
     rest = [(i, e) for i, e in enumerate(expectations) if not in_database(e, columns)]
     per_row = [(i, e) for i, e in local if "unique" not in e.type]
-    conditions = {i: _unexpected(e, parameters, i) for i, e in per_row}
+    conditions = {i: _unexpected(e, checked, i) for i, e in per_row}
     counted = conn.execute(
-        text(
-            "select count(*)"  # noqa: S608
-            + "".join(f", count(*) filter (where {conditions[i]})" for i, _ in per_row)
-            + f" from ({rows}) as checked_rows"
-        ),
+        select(
+            func.count(), *(func.count().filter(conditions[i]) for i, _ in per_row)
+        ).select_from(checked),
         parameters,
     ).one()
     row_count = int(counted[0])
@@ -271,37 +294,28 @@ def validate_rows(
             if count:
                 examples = list(
                     conn.execute(
-                        text(
-                            f"select {expectation.kwargs['column']} from ({rows}) as checked_rows "  # noqa: S608
-                            f"where {conditions[i]} limit {MAX_EXAMPLES}"
-                        ),
+                        select(checked.c[expectation.kwargs["column"]])
+                        .where(conditions[i])
+                        .limit(MAX_EXAMPLES),
                         parameters,
                     ).scalars()
                 )
         else:
-            duplicated = _duplicates(expectation, rows)
+            duplicated = _duplicates(expectation, checked)
             count = int(
                 conn.execute(
-                    text(f"select coalesce(sum(n), 0) from ({duplicated}) as d"),  # noqa: S608
-                    parameters,
+                    select(func.coalesce(func.sum(duplicated.c.n), 0)), parameters
                 ).scalar_one()
             )
             examples = []
             if count:
-                found = conn.execute(
-                    text(f"select * from ({duplicated}) as d limit {MAX_EXAMPLES}"),  # noqa: S608
-                    parameters,
-                ).all()
+                found = conn.execute(select(duplicated).limit(MAX_EXAMPLES), parameters).all()
                 examples = [tuple(row[:-1]) if len(row) > 2 else row[0] for row in found]
         outcomes[i] = ExpectationOutcome(expectation, count == 0, count, examples)
     if rest:
         needed, needed_derived = _needed_columns([e for _, e in rest], derived, columns)
-        listed = ", ".join(needed) or "null as no_column"
-        frame = pd.read_sql(
-            text(f"select {listed} from ({rows}) as checked_rows"),  # noqa: S608
-            conn,
-            params=parameters,
-        )
+        read = [checked.c[name] for name in needed] or [null().label("no_column")]
+        frame = pd.read_sql(select(*read).select_from(checked), conn, params=parameters)
         frame = with_derived_columns(frame[needed], needed_derived)
         checked = validate(frame, [e for _, e in rest], suite_name)
         for (i, _), outcome in zip(rest, checked.outcomes, strict=True):

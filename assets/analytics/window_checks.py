@@ -20,11 +20,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    Text,
+    cast,
+    column,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import array
 
 from assets.analytics.models import Model
 from assets.analytics.reconcile import Reconciliation, compare
-from assets.analytics.runner import STAGED_WINDOW_DAYS, WORK_MEM, bounds
+from assets.analytics.runner import (
+    STAGED_WINDOW_DAYS,
+    WORK_MEM,
+    bounds,
+    owned_rows,
+    target_table,
+)
 from core.windows import Window
 from resources.sql_files import sql
 
@@ -33,14 +55,19 @@ PREPARE_CHECK = text(
     "set_config('jit', case when :short then 'off' else current_setting('jit') end, true), "
     "set_config('work_mem', :work_mem, true)"
 )
+# the recomputation's rows, for this transaction only (a constant name: the statements
+# that use it are constants too)
 RECOMPUTED_TABLE = "analytics_check_recomputed"
+CREATE_RECOMPUTED = "create temporary table analytics_check_recomputed as\n"
+RECOMPUTED_COLUMNS = "select * from analytics_check_recomputed limit 0"
+DROP_RECOMPUTED = "drop table analytics_check_recomputed"
 
 
 @dataclass(frozen=True)
 class Rows:
-    """A SELECT (text with :named parameters) and its parameters."""
+    """A SELECT built with SQLAlchemy and the values of its window's bounds."""
 
-    statement: str
+    statement: Select
     parameters: dict
 
 
@@ -49,25 +76,19 @@ def stored_rows(model: Model, window: Window | None) -> Rows:
     `runner.owned_rows` selects them."""
     if window is not None:
         window = window.widened_to(model.period)
-    conditions, parameters = ["true"], dict(bounds(window))
-    for index, (name, value) in enumerate(model.scope.items()):
-        conditions.append(f"{name} = :scope_{index}")
-        parameters[f"scope_{index}"] = value
-    if model.partitioned:
-        day = model.partition_column
-        conditions += [f"{day} >= :first_day", f"{day} < :end_day"]
-    statement = (
-        f"select {', '.join(model.columns)} from {model.target_table} "  # noqa: S608
-        f"where {' and '.join(conditions)}"
+    target = target_table(model)
+    statement = select(*(target.c[name] for name in model.columns)).where(
+        owned_rows(model, target)
     )
-    return Rows(statement, parameters)
+    return Rows(statement, dict(bounds(window)))
 
 
-def _row_text(alias: str, columns: Sequence[str], present: set[str]) -> str:
+def _row_text(side: Subquery, columns: Sequence[str]) -> ColumnElement:
     # an array of texts: hashable, so the anti-joins below are hash joins, and two
     # nulls in the same place are equal (array comparison), as `compare` has them
-    cells = [f"{alias}.{name}::text" if name in present else "null::text" for name in columns]
-    return f"array[{', '.join(cells)}]"
+    return array(
+        [cast(side.c[name] if name in side.c else null(), Text) for name in columns]
+    )
 
 
 def reconcile_in_database(
@@ -83,43 +104,38 @@ def reconcile_in_database(
         {"short": window is None or window.day_count < STAGED_WINDOW_DAYS, "work_mem": WORK_MEM},
     )
     conn.execute(
-        text(
-            f"create temporary table {RECOMPUTED_TABLE} as\n"
-            + sql(f"analytics/recompute_{model.name}").text
-        ),
+        text(CREATE_RECOMPUTED + sql(f"analytics/recompute_{model.name}").text),
         recompute_parameters,
     )
-    columns = list(conn.execute(text(f"select * from {RECOMPUTED_TABLE} limit 0")).keys())  # noqa: S608
+    columns = list(conn.execute(text(RECOMPUTED_COLUMNS)).keys())
+    recomputed = table(RECOMPUTED_TABLE, *(column(name) for name in columns))
     present = set(model.columns)
     counted = [name for name in not_null if name in present]
+    rows = stored.statement.subquery("stored_rows")
     counts = conn.execute(
-        text(
-            "select count(*)"  # noqa: S608
-            + "".join(f", count(*) filter (where {name} is null)" for name in counted)
-            + f" from ({stored.statement}) as s"
-        ),
+        select(
+            func.count(), *(func.count().filter(rows.c[name].is_(None)) for name in counted)
+        ).select_from(rows),
         stored.parameters,
     ).one()
-    recomputed_count = conn.execute(text(f"select count(*) from {RECOMPUTED_TABLE}")).scalar_one()  # noqa: S608
+    recomputed_count = conn.execute(select(func.count()).select_from(recomputed)).scalar_one()
     # one hash full join on the rows' texts: what has no identical row on the other side
-    sides = [
-        *(f"s.{name} as s_{name}" for name in model.columns),
-        *(f"r.{name} as r_{name}" for name in columns),
-        "s.on_side as stored_side",
-    ]
+    on_side = literal(True).label("on_side")
+    s = select(*rows.c, on_side).subquery("s")
+    r = select(*recomputed.c, on_side).subquery("r")
     apart = pd.read_sql(
-        text(
-            f"select {', '.join(sides)} "  # noqa: S608
-            f"from (select *, true as on_side from ({stored.statement}) as t) as s "
-            f"full join (select *, true as on_side from {RECOMPUTED_TABLE}) as r "
-            f"on {_row_text('s', columns, present)} = {_row_text('r', columns, set(columns))} "
-            "where s.on_side is null or r.on_side is null"
-        ),
+        select(
+            *(s.c[name].label(f"s_{name}") for name in model.columns),
+            *(r.c[name].label(f"r_{name}") for name in columns),
+            s.c.on_side.label("stored_side"),
+        )
+        .select_from(s.join(r, _row_text(s, columns) == _row_text(r, columns), full=True))
+        .where(or_(s.c.on_side.is_(None), r.c.on_side.is_(None))),
         conn,
         params=stored.parameters,
         coerce_float=False,
     )
-    conn.execute(text(f"drop table {RECOMPUTED_TABLE}"))
+    conn.execute(text(DROP_RECOMPUTED))
     on_stored = apart["stored_side"].notna()
     stored_apart = apart.loc[on_stored, [f"s_{name}" for name in model.columns]]
     stored_apart.columns = list(model.columns)
