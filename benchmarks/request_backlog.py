@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT))
 from dagster import DagsterInstance, DagsterRun, DagsterRunStatus, build_sensor_context  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 
-from assets.analytics.reports import records_table  # noqa: E402
 from assets.requests import definitions as sensors  # noqa: E402
 from benchmarks.analytics_usage import admin_url, create_scratch, drop_scratch  # noqa: E402
+from core.tables import markdown_table  # noqa: E402
 from resources.database import DatabaseResource, pipeline_engine  # noqa: E402
 from resources.file_store import ImageStoreResource  # noqa: E402
 from resources.sql_files import sql  # noqa: E402
@@ -226,7 +226,7 @@ def main() -> None:
     before_all = -(-args.requests // 50)
     print(f"{args.requests} submitted requests, {args.history} finished ones beside them\n")
     print(
-        records_table(
+        markdown_table(
             ["sensor", "requests a tick", "ticks to launch all", "seconds", "one tick, s"],
             [
                 [
@@ -260,7 +260,9 @@ def main() -> None:
             ratio = statistics.median(values) / before_median
             rows.append([batch, label, spread(values, 1000), f"{ratio:.2f}"])
     print(
-        records_table(["claim batch", "statement", "ms: median (min–max)", "ratio to before"], rows)
+        markdown_table(
+            ["claim batch", "statement", "ms: median (min–max)", "ratio to before"], rows
+        )
     )
 
 

@@ -1,6 +1,8 @@
 """`socialpipe db …` against the embedded server and against DATABASE_URL."""
 
 import os
+import subprocess
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -143,9 +145,6 @@ print(len(set(urls)), len(urls), errors)
 def test_threads_that_first_use_the_embedded_server_at_once_all_get_it(tmp_path: Path) -> None:
     """The daemon's sensors run in threads; the first two to touch the database at once
     must both get the server (the wheel registered it half-made: an AssertionError)."""
-    import subprocess
-    import sys
-
     data_dir = tmp_path / "data"
     env = _embedded_env(data_dir)
     try:

@@ -61,10 +61,11 @@ from assets.analytics.partitions import (
     daily_partitions,
     trailing_days,
 )
-from assets.analytics.reports import markdown_table, records_table
+from assets.analytics.reports import frame_markdown
 from assets.analytics.runner import ModelRun, run_model
 from assets.catalog import catalog_schema, frame_table, table_metadata
 from assets.owners import owned
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
 from resources.shared import DATABASE
@@ -234,10 +235,10 @@ def _ingest_metadata(result: IngestResult) -> dict:
     }
     if result.malformed:
         metadata["malformed"] = MetadataValue.md(
-            records_table(["row", "reason"], [(m.source, m.reason) for m in result.malformed])
+            markdown_table(["row", "reason"], [(m.source, m.reason) for m in result.malformed])
         )
     if len(result.unmatched):
-        metadata["unmatched"] = MetadataValue.md(markdown_table(result.unmatched))
+        metadata["unmatched"] = MetadataValue.md(frame_markdown(result.unmatched))
     return metadata
 
 

@@ -26,7 +26,7 @@ from assets.analytics.event_partitions import (
     maintain_event_partitions,
     retention_months,
 )
-from assets.analytics.reports import records_table
+from core.tables import markdown_table
 from resources.database import DatabaseResource
 
 MAINTENANCE_JOB_NAME = "event_partitions_maintenance"
@@ -44,7 +44,7 @@ def maintenance_metadata(done: Maintenance) -> dict:
         "partitions_dropped": len(done.retired),
         "rows_dropped": sum(r.rows_dropped for r in done.retired),
         "months_kept_past_retention": len(done.kept),
-        "changes": MetadataValue.md(records_table(["table", "month", "what"], changes)),
+        "changes": MetadataValue.md(markdown_table(["table", "month", "what"], changes)),
     }
 
 

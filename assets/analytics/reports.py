@@ -1,19 +1,13 @@
-"""Markdown for the analytics assets' metadata (previews, problem lists). No Dagster.
+"""Markdown for the analytics assets' metadata where the rows are a DataFrame. No Dagster.
 
-The tables themselves are core/tables.py's, with its one escaping rule; here a
-DataFrame becomes its columns and rows."""
-
-from collections.abc import Sequence
+The table itself is core/tables.py's, with its one escaping rule; rows that are
+already tuples go to `core.tables.markdown_table` directly."""
 
 import pandas as pd
 
-from core.tables import markdown_table as table
+from core.tables import markdown_table
 
 
-def markdown_table(frame: pd.DataFrame, limit: int = 20) -> str:
+def frame_markdown(frame: pd.DataFrame, limit: int = 20) -> str:
     """A DataFrame as a markdown table (the first ``limit`` rows)."""
-    return table(list(frame.columns), frame.itertuples(index=False), limit=limit)
-
-
-def records_table(columns: Sequence[str], rows: Sequence[Sequence[object]], limit: int = 20) -> str:
-    return table(columns, rows, limit=limit)
+    return markdown_table(list(frame.columns), frame.itertuples(index=False), limit=limit)
