@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from assets.analytics.checks import (
+    CONTENT_ANALYTICS_COLUMNS,
     CONTENT_ANALYTICS_DERIVED,
     CONTENT_ANALYTICS_EXPECTATIONS,
 )
@@ -107,11 +108,13 @@ def test_the_usage_suite_gives_the_same_outcomes_in_the_database_as_in_gx(
 ) -> None:
     """The expectations PostgreSQL evaluates (the check's path) fail on exactly the rows
     GX fails them on: nulls skipped by the ranges, duplicated keys counted per row, a
-    key that is all null not compared; the pair expectation still goes to GX."""
+    key that is all null not compared, a pair over a derived column unexpected when one
+    side is null and not compared when both are; none of the suite is left for GX."""
     model = MODELS["daily_usage_summaries"]
     assert {e.type for e in model.expectations if not in_database(e, model.columns)} == {
         "expect_column_pair_values_to_be_equal"
-    }
+    }  # the pair names a derived column: only with it is the pair in the database
+    assert all(in_database(e, model.columns, model.derived_columns) for e in model.expectations)
     good = {
         "organization_id": "a", "usage_date": "2025-01-01", "api_provider": "freepik",
         "currency": "USD", "total_requests": 10, "successful_requests": 8,
@@ -130,6 +133,8 @@ def test_the_usage_suite_gives_the_same_outcomes_in_the_database_as_in_gx(
         {**good, "api_provider": "z", "error_rate": None},  # and a third time
         {**good, "organization_id": None, "usage_date": None, "api_provider": None},
         {**good, "organization_id": None, "usage_date": None, "api_provider": None},
+        {**good, "api_provider": "n1", "failed_requests": None},  # 8 + null vs 10
+        {**good, "api_provider": "n2", "failed_requests": None, "total_requests": None},
     ]
     columns = ", ".join(f"{name} {kind}" for name, kind in USAGE_TYPES.items())
     with analytics_world.engine.connect() as conn:
@@ -217,6 +222,53 @@ def test_the_content_analytics_suite_catches_rates_that_disagree_with_counts() -
         "engagement_error",
         "rates_null_iff_no_impressions",
     }
+
+
+def test_the_content_analytics_pair_gives_the_same_outcome_in_the_database_as_in_gx(
+    analytics_world,
+) -> None:
+    """impressions >= likes + shares + comments + saves: PostgreSQL (over the derived
+    sum) and GX fail the same rows, one null side unexpected, both null not compared;
+    the derived columns computed otherwise (abs, division) stay with GX."""
+    pair = next(e for e in CONTENT_ANALYTICS_EXPECTATIONS if "column_A" in e.kwargs)
+    columns = ("impressions", "likes", "shares", "comments", "saves")
+    derived = {"interactions": CONTENT_ANALYTICS_DERIVED["interactions"]}
+    assert in_database(pair, columns, derived) and not in_database(pair, columns)
+    assert not in_database(
+        next(
+            e
+            for e in CONTENT_ANALYTICS_EXPECTATIONS
+            if e.kwargs.get("column") == "engagement_error"
+        ),
+        CONTENT_ANALYTICS_COLUMNS,
+        CONTENT_ANALYTICS_DERIVED,
+    )
+    rows = [
+        (100, 40, 5, 3, 2),  # 50 <= 100
+        (50, 40, 5, 3, 2),  # 50 <= 50: or_equal
+        (10, 40, 5, 3, 2),  # 50 > 10: unexpected
+        (None, 1, 1, 1, 1),  # one side null: unexpected
+        (None, None, 1, 1, 1),  # both null: not compared
+        (7, 2, None, 1, 1),  # the sum is null: unexpected
+    ]
+    with analytics_world.engine.connect() as conn:
+        conn.execute(
+            text(
+                "create temporary table pair_rows ("
+                + ", ".join(f"{c} integer" for c in columns)
+                + ")"
+            )
+        )
+        conn.execute(
+            text("insert into pair_rows values (:a, :b, :c, :d, :e)"),
+            [dict(zip("abcde", row, strict=True)) for row in rows],
+        )
+        selected = "select " + ", ".join(columns) + " from pair_rows"  # noqa: S608
+        checked = validate_rows(conn, selected, {}, columns, [pair], derived, "pair")
+        frame = pd.read_sql(text(selected), conn)
+    gx = validate(with_derived_columns(frame, derived), [pair], "pair_gx")
+    assert _outcomes(checked) == _outcomes(gx)
+    assert checked.outcomes[0].unexpected_count == 3
 
 
 def test_an_unknown_expectation_fails_with_its_name() -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
+import sqlglot
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -26,11 +27,14 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    literal,
+    not_,
     null,
     or_,
     select,
     text,
 )
+from sqlglot import exp
 
 from assets.analytics.models import Expectation
 from core.tables import markdown_table
@@ -72,6 +76,7 @@ class Validation:
             limit=None,
             right=("unexpected",),
         )
+
 
 def _shown(value: object) -> str:
     if isinstance(value, tuple | list):
@@ -189,15 +194,26 @@ def _validate(
 # Expectations PostgreSQL evaluates over the rows where they are, with GX's meaning:
 # nulls are not values out of range (GX skips them), a duplicated value or combination
 # makes every row holding it unexpected, a combination whose columns are all null is
-# not compared. Anything else — other kinds, other arguments (mostly, strict bounds,
-# ...), a column the stored rows do not have (a derived one) — is validated by GX.
+# not compared, a pair whose two values are both null is not compared (GX's default
+# `ignore_row_if`) while one null makes the row unexpected. A pair may name a derived
+# column when its expression is plain arithmetic (+, -, * over columns and whole
+# numbers: the same in pandas and SQL). Anything else — other kinds, other arguments
+# (mostly, strict bounds, ignore_row_if ...), a derived column computed otherwise — is
+# validated by GX.
 SQL_EXPECTATIONS = {
     "expect_column_values_to_not_be_null": {"column"},
     "expect_column_values_to_be_between": {"column", "min_value", "max_value"},
     "expect_column_values_to_be_unique": {"column"},
     "expect_compound_columns_to_be_unique": {"column_list"},
+    "expect_column_pair_values_to_be_equal": {"column_A", "column_B"},
+    "expect_column_pair_values_a_to_be_greater_than_b": {"column_A", "column_B", "or_equal"},
+}
+PAIR_EXPECTATIONS = {
+    "expect_column_pair_values_to_be_equal",
+    "expect_column_pair_values_a_to_be_greater_than_b",
 }
 MAX_EXAMPLES = 5
+_ARITHMETIC = {exp.Add: operator.add, exp.Sub: operator.sub, exp.Mul: operator.mul}
 
 
 def _columns_of(expectation: Expectation) -> list[str]:
@@ -207,14 +223,54 @@ def _columns_of(expectation: Expectation) -> list[str]:
     return [kwargs[name] for name in ("column", "column_A", "column_B") if name in kwargs]
 
 
-def in_database(expectation: Expectation, columns: Sequence[str]) -> bool:
-    """Does PostgreSQL evaluate this one (over rows with ``columns``)?"""
+def _arithmetic(node: exp.Expression, rows: Subquery, columns: Sequence[str]):
+    """The SQL of a derived column's pandas expression, or None unless it is + - * over
+    stored columns and whole numbers (where pandas and PostgreSQL agree)."""
+    if isinstance(node, exp.Paren):
+        return _arithmetic(node.this, rows, columns)
+    if isinstance(node, exp.Column) and not node.table and node.name in columns:
+        return rows.c[node.name]
+    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        return literal(int(node.this))
+    combine = _ARITHMETIC.get(type(node))
+    if combine is None:
+        return None
+    left, right = (_arithmetic(side, rows, columns) for side in (node.this, node.expression))
+    return None if left is None or right is None else combine(left, right)
+
+
+def sql_values(
+    rows: Subquery, columns: Sequence[str], derived: Mapping[str, str]
+) -> dict[str, ColumnElement]:
+    """The values PostgreSQL can give the expectations: the stored columns, and the
+    derived columns written as plain arithmetic of them."""
+    values: dict[str, ColumnElement] = {name: rows.c[name] for name in columns}
+    for name, expression in derived.items():
+        try:
+            parsed = sqlglot.parse_one(expression)
+        except sqlglot.errors.SqlglotError:
+            continue
+        value = _arithmetic(parsed, rows, columns)
+        if value is not None:
+            values[name] = value
+    return values
+
+
+def in_database(
+    expectation: Expectation, columns: Sequence[str], derived: Mapping[str, str] | None = None
+) -> bool:
+    """Does PostgreSQL evaluate this one (over rows with ``columns``, and the ``derived``
+    columns computed from them)?"""
     allowed = SQL_EXPECTATIONS.get(expectation.type)
     kwargs = expectation.kwargs
+    available = set(columns)
+    if expectation.type in PAIR_EXPECTATIONS:
+        placeholder = select(*(column(name) for name in columns)).subquery("rows")
+        available = set(sql_values(placeholder, columns, derived or {}))
     return (
         allowed is not None
         and set(kwargs) <= allowed
-        and all(name in columns for name in _columns_of(expectation))
+        and all(name in available for name in _columns_of(expectation))
         and (
             expectation.type != "expect_column_values_to_be_between"
             or kwargs.get("min_value") is not None
@@ -223,10 +279,19 @@ def in_database(expectation: Expectation, columns: Sequence[str]) -> bool:
     )
 
 
-def _unexpected(expectation: Expectation, rows: Subquery, index: int) -> ColumnElement[bool]:
+def _unexpected(
+    expectation: Expectation, values: Mapping[str, ColumnElement], index: int
+) -> ColumnElement[bool]:
     """The condition of an unexpected row (a row-by-row expectation); bounds are bound."""
     kwargs = expectation.kwargs
-    value = rows.c[kwargs["column"]]
+    if expectation.type in PAIR_EXPECTATIONS:
+        a, b = values[kwargs["column_A"]], values[kwargs["column_B"]]
+        if expectation.type == "expect_column_pair_values_to_be_equal":
+            holds = a == b
+        else:
+            holds = a >= b if kwargs.get("or_equal") else a > b
+        return and_(not_(and_(a.is_(None), b.is_(None))), not_(func.coalesce(holds, False)))
+    value = values[kwargs["column"]]
     if expectation.type == "expect_column_values_to_not_be_null":
         return value.is_(None)
     outside = []
@@ -234,6 +299,13 @@ def _unexpected(expectation: Expectation, rows: Subquery, index: int) -> ColumnE
         if kwargs.get(name) is not None:
             outside.append(beyond(value, bindparam(f"e{index}_{name}", kwargs[name])))
     return and_(value.is_not(None), or_(*outside))
+
+
+def _example(expectation: Expectation, values: Mapping[str, ColumnElement]) -> list:
+    """What an unexpected row shows: its value, or its pair of values."""
+    if expectation.type in PAIR_EXPECTATIONS:
+        return [values[expectation.kwargs["column_A"]], values[expectation.kwargs["column_B"]]]
+    return [values[expectation.kwargs["column"]]]
 
 
 def _duplicates(expectation: Expectation, rows: Subquery) -> Subquery:
@@ -274,14 +346,15 @@ def validate_rows(
     loads): names are quoted by the dialect, values bound."""
     parameters = dict(parameters)
     checked = _subquery(rows, columns)
-    local = [(i, e) for i, e in enumerate(expectations) if in_database(e, columns)]
-    rest = [(i, e) for i, e in enumerate(expectations) if not in_database(e, columns)]
+    values = sql_values(checked, columns, derived)
+    local = [(i, e) for i, e in enumerate(expectations) if in_database(e, columns, derived)]
+    rest = [(i, e) for i, e in enumerate(expectations) if not in_database(e, columns, derived)]
     per_row = [(i, e) for i, e in local if "unique" not in e.type]
-    conditions = {i: _unexpected(e, checked, i) for i, e in per_row}
+    conditions = {i: _unexpected(e, values, i) for i, e in per_row}
     counted = conn.execute(
-        select(
-            func.count(), *(func.count().filter(conditions[i]) for i, _ in per_row)
-        ).select_from(checked),
+        select(func.count(), *(func.count().filter(conditions[i]) for i, _ in per_row)).select_from(
+            checked
+        ),
         parameters,
     ).one()
     row_count = int(counted[0])
@@ -292,14 +365,12 @@ def validate_rows(
             count = unexpected[i]
             examples = []
             if count:
-                examples = list(
-                    conn.execute(
-                        select(checked.c[expectation.kwargs["column"]])
-                        .where(conditions[i])
-                        .limit(MAX_EXAMPLES),
-                        parameters,
-                    ).scalars()
-                )
+                shown = _example(expectation, values)
+                found = conn.execute(
+                    select(*shown).select_from(checked).where(conditions[i]).limit(MAX_EXAMPLES),
+                    parameters,
+                ).all()
+                examples = [row[0] if len(shown) == 1 else tuple(row) for row in found]
         else:
             duplicated = _duplicates(expectation, checked)
             count = int(
@@ -328,9 +399,11 @@ def _needed_columns(
 ) -> tuple[list[str], dict[str, str]]:
     """The stored columns GX's share needs (those its expectations name, and those the
     derived columns they name are computed from: names found in the expressions), and
-    those derived columns."""
+    those derived columns (with the derived columns they are computed from)."""
     named = {name for e in expectations for name in _columns_of(e)}
+    # a derived column may be computed from another (in the yml's order): follow them back
+    for name, expression in reversed(list(derived.items())):
+        if name in named:
+            named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression))
     wanted = {name: expression for name, expression in derived.items() if name in named}
-    for expression in wanted.values():
-        named |= set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression))
     return [name for name in columns if name in named], wanted
