@@ -27,7 +27,12 @@ from assets.analytics.expectations import Validation, validate_rows
 from assets.analytics.models import Expectation, Model
 from assets.analytics.partitions import as_window
 from assets.analytics.reconcile import METRICS_KEY, Reconciliation, reconcile_metrics
-from assets.analytics.window_checks import reconcile_in_database, stored_rows
+from assets.analytics.window_checks import (
+    reconcile_in_database,
+    sample_periods,
+    sample_size,
+    stored_rows,
+)
 from core.windows import Window
 from resources.database import DatabaseResource
 from resources.metrics_source import MetricsSourceResource
@@ -100,7 +105,9 @@ def reconciliation_spec(model: Model) -> AssetCheckSpec:
         description=f"Recomputes the window's {model.target_table} rows from {source} "
         f"(sql/analytics/recompute_{model.name}.sql, written apart from the model) and "
         "expects every stored row to equal it exactly, none missing, none extra, and no "
-        f"nulls in {', '.join(model.not_null)}.",
+        f"nulls in {', '.join(model.not_null)}. A window longer than the setting "
+        "analytics/reconcile_sample_periods (default 14 periods) is compared on that many "
+        "of its periods: the first, the last and others at random (listed in the result).",
     )
 
 
@@ -174,7 +181,10 @@ def _reconciliation_result(
     model: Model, window: Window | None, database: DatabaseResource
 ) -> AssetCheckResult:
     with database.get_engine().connect() as conn:
-        result = reconcile_in_database(conn, model, window, model.not_null)
+        sample = None
+        if window is not None and model.partitioned:
+            sample = sample_periods(window, model.period, sample_size(conn))
+        result = reconcile_in_database(conn, model, window, model.not_null, sample)
     shown = window.widened_to(model.period) if window else None
     return reconciliation_result(result, shown, model.unique_key)
 
@@ -284,6 +294,15 @@ def reconciliation_result(
             "differences": len(result.differences),
             "nulls": MetadataValue.json(result.nulls),
             "first_differences": MetadataValue.md(result.markdown(key)),
+            **(
+                {
+                    "periods_compared": len(result.compared),
+                    "periods_in_window": result.periods_in_window,
+                    "compared": MetadataValue.json([day.isoformat() for day in result.compared]),
+                }
+                if result.compared is not None
+                else {}
+            ),
         },
     )
 

@@ -37,18 +37,31 @@ class Difference:
 
 @dataclass
 class Reconciliation:
-    rows_stored: int
+    rows_stored: int  # of the periods compared
     rows_recomputed: int
     differences: list[Difference] = field(default_factory=list)
     nulls: dict[str, int] = field(default_factory=dict)  # null-forbidden column -> count
+    # a sample: the first day of each period compared, and how many the window has
+    compared: list[date] | None = None
+    periods_in_window: int | None = None
 
     @property
     def success(self) -> bool:
         return not self.differences and not self.nulls
 
+    @property
+    def sampled(self) -> bool:
+        return self.compared is not None
+
     def describe(self) -> str:
         if self.success:
-            return f"{self.rows_stored} rows equal their recomputation from the source"
+            sample = (
+                f" in {len(self.compared)} of the window's {self.periods_in_window} periods"
+                " (a sample: the first, the last and others at random)"
+                if self.sampled
+                else ""
+            )
+            return f"{self.rows_stored} rows equal their recomputation from the source{sample}"
         parts = []
         if self.nulls:
             parts.append(
@@ -69,6 +82,7 @@ class Reconciliation:
             for d in self.differences
         ]
         return markdown_table((*key, "column", "stored", "recomputed"), rows, limit=MAX_SHOWN)
+
 
 def _shown(value: object) -> str:
     if isinstance(value, tuple):

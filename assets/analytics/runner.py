@@ -71,8 +71,6 @@ STAGE_TABLE = "analytics_model_rows"
 STAGE_PREFIX = f"create temporary table {STAGE_TABLE} on commit drop as\n"
 
 
-
-
 @dataclass(frozen=True)
 class ModelRun:
     model: str

@@ -14,10 +14,19 @@ reconciliation) and compare them value by value in Python; over a year's backfil
   types the models store, so no difference is lost; a pair whose text differs but
   whose values are equal (0.05 and 0.0500) is sent to `compare`, which calls it equal.
   Same Reconciliation, same differences, same order.
+- `sample_periods`: a long window (a backfill) is reconciled on a sample of its
+  periods (days, or the model's weeks or months): the first, the last and others at
+  random, as many as the setting `analytics/reconcile_sample_periods` says (default
+  14; null: every period). The recomputation is one aggregation of the raw rows, as
+  costly as the model's own; over a year it doubled the checked run. The nulls are
+  still counted over the whole window, and the suite (`gx_expectations`) still sees
+  every row.
 """
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pandas as pd
 from sqlalchemy import (
@@ -26,8 +35,10 @@ from sqlalchemy import (
     Select,
     Subquery,
     Text,
+    and_,
     cast,
     column,
+    false,
     func,
     literal,
     null,
@@ -48,6 +59,7 @@ from assets.analytics.runner import (
     target_table,
 )
 from core.windows import Window
+from resources.settings.store import find_setting
 from resources.sql_files import sql
 
 PREPARE_CHECK = text(
@@ -59,8 +71,68 @@ PREPARE_CHECK = text(
 # that use it are constants too)
 RECOMPUTED_TABLE = "analytics_check_recomputed"
 CREATE_RECOMPUTED = "create temporary table analytics_check_recomputed as\n"
+INSERT_RECOMPUTED = "insert into analytics_check_recomputed\n"
 RECOMPUTED_COLUMNS = "select * from analytics_check_recomputed limit 0"
 DROP_RECOMPUTED = "drop table analytics_check_recomputed"
+
+
+# system_settings analytics/reconcile_sample_periods: how many periods of a longer
+# window the reconciliation compares (absent: DEFAULT_SAMPLE; null: all of them)
+SAMPLE_CATEGORY = "analytics"
+SAMPLE_KEY = "reconcile_sample_periods"
+DEFAULT_SAMPLE = 14
+
+
+class SampleSettingError(ValueError):
+    """The sample setting holds something other than a whole number of periods."""
+
+
+def sample_size(conn: Connection) -> int | None:
+    """The periods a reconciliation compares at most (None: every period)."""
+    setting = find_setting(conn, SAMPLE_CATEGORY, SAMPLE_KEY)
+    if setting is None:
+        return DEFAULT_SAMPLE
+    value = setting.value
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SampleSettingError(
+            f"system_settings {SAMPLE_CATEGORY}/{SAMPLE_KEY} = {value!r}: must be a whole "
+            "number of periods, at least 1 (or null to reconcile every period)"
+        )
+    return value
+
+
+def periods(window: Window, period: str | None) -> list[Window]:
+    """The window's calendar periods, in order: its days, or ("week", "month") the
+    whole periods it touches."""
+    widened = window.widened_to(period)
+    found, first = [], widened.first_day
+    while first < widened.end_day:
+        if period == "week":
+            after = first + timedelta(days=7)
+        elif period == "month":
+            after = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        else:
+            after = first + timedelta(days=1)
+        found.append(Window.days(first, after - timedelta(days=1)))
+        first = after
+    return found
+
+
+def sample_periods(
+    window: Window, period: str | None, size: int | None, rng: random.Random | None = None
+) -> list[Window] | None:
+    """The periods to reconcile, or None for all of them (the window has no more than
+    ``size``): the first and the last (a backfill's edges) and the rest drawn at random."""
+    every = periods(window, period)
+    if size is None or len(every) <= size:
+        return None
+    rng = rng or random.SystemRandom()
+    if size == 1:
+        return [rng.choice(every)]
+    middle = rng.sample(every[1:-1], size - 2)
+    return sorted([every[0], every[-1], *middle], key=lambda p: p.first_day)
 
 
 @dataclass(frozen=True)
@@ -77,47 +149,60 @@ def stored_rows(model: Model, window: Window | None) -> Rows:
     if window is not None:
         window = window.widened_to(model.period)
     target = target_table(model)
-    statement = select(*(target.c[name] for name in model.columns)).where(
-        owned_rows(model, target)
-    )
+    statement = select(*(target.c[name] for name in model.columns)).where(owned_rows(model, target))
     return Rows(statement, dict(bounds(window)))
 
 
 def _row_text(side: Subquery, columns: Sequence[str]) -> ColumnElement:
     # an array of texts: hashable, so the anti-joins below are hash joins, and two
     # nulls in the same place are equal (array comparison), as `compare` has them
-    return array(
-        [cast(side.c[name] if name in side.c else null(), Text) for name in columns]
-    )
+    return array([cast(side.c[name] if name in side.c else null(), Text) for name in columns])
+
+
+def _in_periods(model: Model, rows: Subquery, sample: list[Window] | None) -> ColumnElement[bool]:
+    if sample is None:
+        return literal(True)
+    day = rows.c[model.partition_column]
+    return or_(false(), *(and_(day >= p.first_day, day < p.end_day) for p in sample))
 
 
 def reconcile_in_database(
-    conn: Connection, model: Model, window: Window | None, not_null: Sequence[str]
+    conn: Connection,
+    model: Model,
+    window: Window | None,
+    not_null: Sequence[str],
+    sample: list[Window] | None = None,
 ) -> Reconciliation:
-    """`reconcile.reconcile`'s result, with the comparison of equal rows left in PostgreSQL."""
+    """`reconcile.reconcile`'s result, with the comparison of equal rows left in PostgreSQL;
+    over the ``sample`` of the window's periods only (`sample_periods`), when given."""
     stored = stored_rows(model, window)
-    recompute_parameters = window.widened_to(model.period).parameters() if window else {}
+    recomputed_windows: list[Window | None] = [window]
+    if window is not None:
+        recomputed_windows = sample or [window.widened_to(model.period)]
     # as the model's own run: a long window's hashes in memory, no JIT for a short one.
     # Local to this transaction; so are the temporary tables (a failure rolls them back)
     conn.execute(
         PREPARE_CHECK,
         {"short": window is None or window.day_count < STAGED_WINDOW_DAYS, "work_mem": WORK_MEM},
     )
-    conn.execute(
-        text(CREATE_RECOMPUTED + sql(f"analytics/recompute_{model.name}").text),
-        recompute_parameters,
-    )
+    recomputation = sql(f"analytics/recompute_{model.name}").text
+    for index, part in enumerate(recomputed_windows):
+        prefix = CREATE_RECOMPUTED if index == 0 else INSERT_RECOMPUTED
+        conn.execute(text(prefix + recomputation), part.parameters() if part else {})
     columns = list(conn.execute(text(RECOMPUTED_COLUMNS)).keys())
     recomputed = table(RECOMPUTED_TABLE, *(column(name) for name in columns))
     present = set(model.columns)
     counted = [name for name in not_null if name in present]
-    rows = stored.statement.subquery("stored_rows")
+    every_row = stored.statement.subquery("stored_rows")
+    compared = _in_periods(model, every_row, sample)
     counts = conn.execute(
         select(
-            func.count(), *(func.count().filter(rows.c[name].is_(None)) for name in counted)
-        ).select_from(rows),
+            func.count().filter(compared),
+            *(func.count().filter(every_row.c[name].is_(None)) for name in counted),
+        ).select_from(every_row),
         stored.parameters,
     ).one()
+    rows = select(every_row).where(compared).subquery("compared_rows")
     recomputed_count = conn.execute(select(func.count()).select_from(recomputed)).scalar_one()
     # one hash full join on the rows' texts: what has no identical row on the other side
     on_side = literal(True).label("on_side")
@@ -147,4 +232,7 @@ def reconcile_in_database(
     result.nulls = {
         name: int(count) for name, count in zip(counted, counts[1:], strict=True) if count
     }
+    if sample is not None and window is not None:
+        result.compared = [p.first_day for p in sample]
+        result.periods_in_window = len(periods(window, model.period))
     return result

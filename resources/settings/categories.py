@@ -175,19 +175,28 @@ class ComplianceMinimum(_Strict):
 ANALYTICS_KEYS: dict[str, type[_Strict]] = {"compliance_engagement.minimum": ComplianceMinimum}
 # months of raw api_usage / user_activity_logs kept (assets/analytics/event_partitions.py)
 RETENTION_KEY = "event_retention_months"
+# periods of a long window the reconciliation check compares
+# (assets/analytics/window_checks.py)
+SAMPLE_KEY = "reconcile_sample_periods"
+# whole-number settings: what the number counts, and what null means
+WHOLE_NUMBER_KEYS = {
+    RETENTION_KEY: ("months", "to keep every month"),
+    SAMPLE_KEY: ("periods", "to reconcile every period"),
+}
 
 
 def _analytics(key: str, value: object) -> object:
-    if key == RETENTION_KEY:
+    if key in WHOLE_NUMBER_KEYS:
+        unit, null_means = WHOLE_NUMBER_KEYS[key]
         whole = isinstance(value, int) and not isinstance(value, bool)
         if value is not None and not (whole and value >= 1):
             raise InvalidSettingError(
-                f"analytics/{key} must be a whole number of months, at least 1 "
-                "(or null to keep every month)"
+                f"analytics/{key} must be a whole number of {unit}, at least 1 "
+                f"(or null {null_means})"
             )
         return value
     if key not in ANALYTICS_KEYS:
-        known = ", ".join(sorted([*ANALYTICS_KEYS, RETENTION_KEY]))
+        known = ", ".join(sorted([*ANALYTICS_KEYS, *WHOLE_NUMBER_KEYS]))
         raise InvalidSettingError(f"analytics/{key}: unknown setting; known keys: {known}")
     return _object(ANALYTICS_KEYS[key], f"analytics/{key}", value)
 
@@ -225,7 +234,7 @@ RULES: dict[str, CategoryRules] = {
     SECRETS: CategoryRules("string", _secret, encrypted=True, keys="e.g. freepik.api_key"),
     ALERTS: CategoryRules("string", _alert, encrypted=True, keys=WEBHOOK_URL),
     ANALYTICS: CategoryRules(
-        "json", _analytics, keys=", ".join(sorted([*ANALYTICS_KEYS, RETENTION_KEY]))
+        "json", _analytics, keys=", ".join(sorted([*ANALYTICS_KEYS, *WHOLE_NUMBER_KEYS]))
     ),
 }
 
