@@ -33,10 +33,12 @@ from sqlalchemy.engine import make_url
 
 from assets.analytics.models import load_models
 from assets.analytics.runner import run_model
+from core.tables import markdown_table
 from core.windows import Window
 from resources.database import pipeline_engine
 from resources.database_url import normalize_url
 from resources.migrations import upgrade
+from resources.settings.store import delete_setting, find_setting, set_setting
 
 PROVIDERS = np.array(["freepik", "local", "openai"])
 PROVIDER_SHARE = [0.5, 0.35, 0.15]
@@ -274,6 +276,22 @@ def bare(engine, window: Window):
     return run
 
 
+def bare_insert(engine, model, window: Window):
+    """The write's floor: the model's SELECT inserted as it comes into the emptied window,
+    in one committed transaction (no comparison, no lock, no staging, no preview): what
+    PostgreSQL itself needs to store the rows, with the table's indexes, foreign key and
+    checks, and the commit's WAL flush."""
+    statement = text(
+        f"insert into {model.target_table} ({', '.join(model.columns)})\n{model.sql}"  # noqa: S608
+    )
+
+    def run() -> None:
+        with engine.begin() as conn:
+            conn.execute(statement, window.parameters())
+
+    return run
+
+
 def dagster_materialization(url: str, window: Window, with_checks: bool):
     """A Dagster run of daily_usage_summaries over the window (one run for a range)."""
     from dagster import AssetKey, DagsterInstance, Definitions
@@ -316,6 +334,15 @@ def dagster_materialization(url: str, window: Window, with_checks: bool):
     return run
 
 
+def _reconcile_every_period(url: str, every: bool) -> None:
+    """Set (every) or remove (the default sample) analytics/reconcile_sample_periods."""
+    with create_engine(url).begin() as conn:
+        if every:
+            set_setting(conn, "analytics", "reconcile_sample_periods", None)
+        elif find_setting(conn, "analytics", "reconcile_sample_periods") is not None:
+            delete_setting(conn, "analytics", "reconcile_sample_periods")
+
+
 def _clear(url: str, window: Window) -> None:
     """Empty the window's summaries (untimed), so that the next run writes every row."""
     with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
@@ -336,14 +363,16 @@ def measure(url: str, window: Window, repeat: int, dagster: bool) -> dict:
     run_bare = bare(engine, window)
     run_bare()  # warm the cache, and the product's compiled statement
     run_model(engine, model, window)
-    times: dict[str, list[float]] = {"bare": [], "first": [], "product": []}
+    times: dict[str, list[float]] = {"bare": [], "bare_insert": [], "first": [], "product": []}
     for _ in range(repeat):
-        _clear(url, window)
         for name, action in (
             ("bare", run_bare),
+            ("bare_insert", bare_insert(engine, model, window)),
             ("first", lambda: run_model(engine, model, window)),
             ("product", lambda: run_model(engine, model, window)),
         ):
+            if name in ("bare_insert", "first"):
+                _clear(url, window)  # both write every row into an empty window
             started = time.perf_counter()
             action()
             times[name].append(time.perf_counter() - started)
@@ -356,35 +385,52 @@ def measure(url: str, window: Window, repeat: int, dagster: bool) -> dict:
         # the first checked run of the process imports great_expectations (seconds):
         # timed apart, then the two kinds of run by turns
         row["dagster_checks_first"], _ = timed(checked, 1)
-        runs: dict[str, list[float]] = {"dagster": [], "dagster_checks": []}
+        # the same checked run with the reconciliation comparing every period (setting
+        # analytics/reconcile_sample_periods null), beside the default sample
+        runs: dict[str, list[float]] = {"dagster": [], "dagster_checks": [], "dagster_full": []}
         for _ in range(max(2, repeat // 2)):
-            for name, action in (("dagster", unchecked), ("dagster_checks", checked)):
+            for name, action in (
+                ("dagster", unchecked),
+                ("dagster_checks", checked),
+                ("dagster_full", checked),
+            ):
+                _reconcile_every_period(url, name == "dagster_full")
                 runs[name].append(timed(action, 1)[0])
+        _reconcile_every_period(url, False)
         row.update({name: statistics.median(values) for name, values in runs.items()})
         row["runs"].update({name: [round(t, 4) for t in values] for name, values in runs.items()})
     return row
 
 
 def report(rows_loaded: int, days: int, orgs: int, results: list[dict]) -> str:
-    lines = [
-        f"{rows_loaded:,} api_usage rows over {days} days, {orgs} organizations, 3 providers "
-        "(median of the runs).",
-        "",
-        "| window | summary rows | bare group by | product, first run | ratio "
-        "| product, re-run | ratio | Dagster run (asset) | Dagster run + 2 checks |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in results:
-        window = "one day" if row["days"] == 1 else f"{row['days']} days, one run"
-        dagster = f"{row['dagster']:.3f} s" if "dagster" in row else "—"
-        checks = f"{row['dagster_checks']:.3f} s" if "dagster_checks" in row else "—"
-        lines.append(
-            f"| {window} | {row['rows']:,} | {row['bare']:.3f} s "
-            f"| {row['first']:.3f} s | {row['first'] / row['bare']:.2f}× "
-            f"| {row['product']:.3f} s | {row['product'] / row['bare']:.2f}× "
-            f"| {dagster} | {checks} |"
+    columns = (
+        "window", "summary rows", "bare group by", "bare insert", "product, first run",
+        "ratio", "product, re-run", "ratio", "Dagster run (asset)", "Dagster run + 2 checks",
+    )  # fmt: skip
+
+    def seconds(row: dict, name: str) -> str:
+        return f"{row[name]:.3f} s" if name in row else "—"
+
+    rows = [
+        (
+            "one day" if row["days"] == 1 else f"{row['days']} days, one run",
+            f"{row['rows']:,}",
+            seconds(row, "bare"),
+            seconds(row, "bare_insert"),
+            seconds(row, "first"),
+            f"{row['first'] / row['bare']:.2f}×",
+            seconds(row, "product"),
+            f"{row['product'] / row['bare']:.2f}×",
+            seconds(row, "dagster"),
+            seconds(row, "dagster_checks"),
         )
-    return "\n".join(lines)
+        for row in results
+    ]
+    heading = (
+        f"{rows_loaded:,} api_usage rows over {days} days, {orgs} organizations, 3 providers "
+        "(median of the runs)."
+    )
+    return heading + "\n\n" + markdown_table(columns, rows, limit=None, right=columns[1:])
 
 
 def ratios(row: dict, name: str) -> dict:
@@ -409,10 +455,29 @@ def _spread(times: list[float], baseline: list[float]) -> dict:
     }
 
 
+def with_floor(row: dict, name: str) -> dict:
+    """`ratios`, and the first run against the bare INSERT of the same rows (the write's
+    floor), with its spread."""
+    figures = ratios(row, name)
+    if name == "first" and "bare_insert" in row:
+        floor = _spread(row["runs"]["first"], row["runs"]["bare_insert"])
+        figures |= {
+            "bare_insert_s": round(row["bare_insert"], 4),
+            "bare_insert_ratio": round(row["bare_insert"] / row["bare"], 3),
+            "ratio_to_bare_insert": round(row["first"] / row["bare_insert"], 3),
+            "ratio_to_bare_insert_min": floor["ratio_min"],
+            "ratio_to_bare_insert_max": floor["ratio_max"],
+        }
+    return figures
+
+
 def as_json(day: dict, year: dict | None) -> dict:
-    figures = {"day_first": ratios(day, "first"), "day_rerun": ratios(day, "product")}
+    figures = {"day_first": with_floor(day, "first"), "day_rerun": ratios(day, "product")}
     if year is not None:
-        figures |= {"year_first": ratios(year, "first"), "year_rerun": ratios(year, "product")}
+        figures |= {
+            "year_first": with_floor(year, "first"),
+            "year_rerun": ratios(year, "product"),
+        }
     for name, row in (("day", day), ("year", year)):
         if row is not None and "dagster" in row:
             figures[f"{name}_dagster"] = {
@@ -422,6 +487,8 @@ def as_json(day: dict, year: dict | None) -> dict:
                 # the spread: the checked run over the unchecked run of the same round
                 **_spread(row["runs"]["dagster_checks"], row["runs"]["dagster"]),
                 "checked_first_in_process_s": round(row["dagster_checks_first"], 4),
+                "checked_every_period_s": round(row["dagster_full"], 4),
+                "ratio_every_period": round(row["dagster_full"] / row["dagster"], 3),
             }
     return figures
 
