@@ -10,7 +10,6 @@ from sqlalchemy import text
 from assets.analytics.models import load_models
 from assets.analytics.window_checks import (
     DEFAULT_SAMPLE,
-    SampleSettingError,
     periods,
     reconcile_in_database,
     sample_periods,
@@ -18,7 +17,7 @@ from assets.analytics.window_checks import (
 )
 from core.windows import Window
 from resources.settings.errors import InvalidSettingError
-from resources.settings.store import set_setting
+from resources.settings.store import WholeNumberSettingError, set_setting
 
 pytest_plugins = ["tests.analytics_world"]
 
@@ -75,7 +74,9 @@ def test_the_sample_setting_is_read_and_refused_when_it_is_not_a_count(analytics
                 "where category = 'analytics' and setting_key = 'reconcile_sample_periods'"
             )
         )
-        with pytest.raises(SampleSettingError, match="analytics/reconcile_sample_periods = -3"):
+        with pytest.raises(
+            WholeNumberSettingError, match="analytics/reconcile_sample_periods = -3"
+        ):
             sample_size(conn)
         conn.rollback()
 
@@ -116,11 +117,12 @@ def test_a_sampled_reconciliation_finds_what_is_wrong_in_its_periods_only(
         found = reconcile_in_database(conn, MODEL, window, MODEL.not_null, with_it)
         missed = reconcile_in_database(conn, MODEL, window, MODEL.not_null, without_it)
         conn.rollback()
-    assert [(d.key[1], d.column) for d in full.differences if d.column == "total_tokens"] == [
+    tokens = [(d.key[1], d.column) for d in full.differences if d.column == "total_tokens"]
+    assert tokens == [(wrong_day.isoformat(), "total_tokens")]
+    assert not full.sampled and full.nulls == {"error_rate": 1}
+    assert [(d.key[1], d.column) for d in found.differences] == [
         (wrong_day.isoformat(), "total_tokens")
     ]
-    assert not full.sampled and full.nulls == {"error_rate": 1}
-    assert [(d.key[1], d.column) for d in found.differences] == [(wrong_day.isoformat(), "total_tokens")]
     assert found.compared == [p.first_day for p in with_it] and found.periods_in_window == 30
     assert "3 of the window's 30 periods" not in found.describe()  # it failed: says why
     assert not missed.differences and missed.nulls == {"error_rate": 1} and not missed.success

@@ -20,7 +20,6 @@ from sqlalchemy.exc import ProgrammingError
 from assets.analytics.event_partitions import (
     RETENTION_CATEGORY,
     RETENTION_KEY,
-    RetentionSettingError,
     RetiredMonthError,
     maintain_event_partitions,
     partition_months,
@@ -30,6 +29,7 @@ from assets.analytics.models import load_models
 from assets.analytics.runner import run_model
 from core.windows import Window
 from resources.migrations import alembic_config, upgrade
+from resources.settings.store import WholeNumberSettingError
 from resources.tenancy import PIPELINE_ROLE, scope_to_tenant
 from tests.factories import make_activity_log, make_api_usage, make_setting, make_tenant
 
@@ -276,5 +276,5 @@ def test_a_month_not_over_is_never_dropped(own_engine: Engine) -> None:
 def test_retention_defaults_to_keeping_every_month(conn) -> None:
     assert retention_months(conn) is None
     make_setting(conn, category=RETENTION_CATEGORY, setting_key=RETENTION_KEY, setting_value="0")
-    with pytest.raises(RetentionSettingError, match=f"{RETENTION_CATEGORY}/{RETENTION_KEY}"):
+    with pytest.raises(WholeNumberSettingError, match=f"{RETENTION_CATEGORY}/{RETENTION_KEY}"):
         retention_months(conn)

@@ -13,23 +13,19 @@ from datetime import date
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from resources.settings.store import find_setting
+from resources.settings.categories import ANALYTICS, RETENTION_KEY
+from resources.settings.store import whole_number
 from resources.sql_files import sql
 
 EVENT_TABLES = ("api_usage", "user_activity_logs")
 # a month's partition exists this many months before the month starts
 MONTHS_AHEAD = 3
-# system_settings: how many calendar months of raw events to keep, this one included;
-# absent or null: keep every month
-RETENTION_CATEGORY = "analytics"
-RETENTION_KEY = "event_retention_months"
+# system_settings analytics/event_retention_months: how many calendar months of raw
+# events to keep, this one included; absent or null: keep every month
+RETENTION_CATEGORY = ANALYTICS
 # the maintenance waits this long for a lock on a table (a long analytics read of a
 # year holds one) before giving up until its next run
 LOCK_TIMEOUT = "10s"
-
-
-class RetentionSettingError(ValueError):
-    """The retention setting holds something other than a whole number of months."""
 
 
 class RetiredMonthError(RuntimeError):
@@ -69,16 +65,7 @@ def add_months(month: date, months: int) -> date:
 
 def retention_months(conn: Connection) -> int | None:
     """The retention setting: months of raw events kept (this one included), or None."""
-    setting = find_setting(conn, RETENTION_CATEGORY, RETENTION_KEY)
-    value = None if setting is None else setting.value
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RetentionSettingError(
-            f"system_settings {RETENTION_CATEGORY}/{RETENTION_KEY} = {value!r}: "
-            "must be a whole number of months, at least 1 (or null to keep every month)"
-        )
-    return value
+    return whole_number(conn, RETENTION_CATEGORY, RETENTION_KEY, absent=None)
 
 
 def partition_months(conn: Connection, table: str) -> list[date]:

@@ -59,7 +59,8 @@ from assets.analytics.runner import (
     target_table,
 )
 from core.windows import Window
-from resources.settings.store import find_setting
+from resources.settings.categories import ANALYTICS, SAMPLE_KEY
+from resources.settings.store import whole_number
 from resources.sql_files import sql
 
 PREPARE_CHECK = text(
@@ -78,29 +79,13 @@ DROP_RECOMPUTED = "drop table analytics_check_recomputed"
 
 # system_settings analytics/reconcile_sample_periods: how many periods of a longer
 # window the reconciliation compares (absent: DEFAULT_SAMPLE; null: all of them)
-SAMPLE_CATEGORY = "analytics"
-SAMPLE_KEY = "reconcile_sample_periods"
+SAMPLE_CATEGORY = ANALYTICS
 DEFAULT_SAMPLE = 14
-
-
-class SampleSettingError(ValueError):
-    """The sample setting holds something other than a whole number of periods."""
 
 
 def sample_size(conn: Connection) -> int | None:
     """The periods a reconciliation compares at most (None: every period)."""
-    setting = find_setting(conn, SAMPLE_CATEGORY, SAMPLE_KEY)
-    if setting is None:
-        return DEFAULT_SAMPLE
-    value = setting.value
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SampleSettingError(
-            f"system_settings {SAMPLE_CATEGORY}/{SAMPLE_KEY} = {value!r}: must be a whole "
-            "number of periods, at least 1 (or null to reconcile every period)"
-        )
-    return value
+    return whole_number(conn, SAMPLE_CATEGORY, SAMPLE_KEY, absent=DEFAULT_SAMPLE)
 
 
 def periods(window: Window, period: str | None) -> list[Window]:

@@ -84,6 +84,29 @@ def find_setting(conn: Connection, category: str, key: str) -> Setting | None:
     return None if row is None else _setting(row)
 
 
+class WholeNumberSettingError(ValueError):
+    """A setting that counts something (categories.WHOLE_NUMBER_KEYS) holds something
+    else: written around `set_setting`, which refuses it."""
+
+
+def whole_number(conn: Connection, category: str, key: str, absent: int | None) -> int | None:
+    """A counting setting: its whole number (at least 1), None when it is null, ``absent``
+    when there is no such row."""
+    setting = find_setting(conn, category, key)
+    if setting is None:
+        return absent
+    value = setting.value
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        unit, null_means = categories.WHOLE_NUMBER_KEYS[key]
+        raise WholeNumberSettingError(
+            f"system_settings {category}/{key} = {value!r}: must be a whole number of {unit}, "
+            f"at least 1 (or null {null_means})"
+        )
+    return value
+
+
 def get_setting(conn: Connection, category: str, key: str) -> Setting:
     found = find_setting(conn, category, key)
     if found is None:
