@@ -6,7 +6,8 @@ Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
                baseline with optimised Huffman tables, QualityPolicy.progressive off;
-               WebP q≤85 method 1), SSIM of every rendition
+               WebP q≤85 method 1), SSIM of every rendition; placements that frame the
+               source alike at one size share that work (3 of the 12; --distinct: none)
   naive Pillow decode once; per placement ImageOps.fit(LANCZOS), JPEG q85 progressive,
                WebP q80 (method 4, Pillow's default)
   bare pyvips  per placement thumbnail_buffer(crop="centre"), jpegsave Q85 progressive,

@@ -264,7 +264,8 @@ def test_the_luma_reference_is_the_luma_of_the_colour_reference() -> None:
 @pytest.mark.parametrize("size", [(1080, 1920), (1200, 628), (700, 500), (250, 240)])
 def test_a_webp_decoded_down_to_the_lowest_tile_is_the_whole_decode_there(size) -> None:
     """The WebP's luma is decoded only down to the lowest tile: every row it gives equals
-    the same row of a whole decode, and the tiles equal those of Pillow's decode."""
+    the same row of a whole decode, and its tiles are the luma of Pillow's RGB decode
+    within rounding."""
     width, height = size
     data = encoded(natural_image(width, height, seed=9), "WEBP", quality=85, method=1)
     whole = similarity.webp_luma_plane(data)

@@ -94,7 +94,7 @@ class _Features(ctypes.Structure):  # libwebp's decode.h, ABI 2.x
 
 class _Planes(ctypes.Structure):  # WebPYUVABuffer
     _fields_ = [
-        *((f"{plane}", ctypes.c_void_p) for plane in "yuva"),
+        *((plane, ctypes.c_void_p) for plane in "yuva"),
         *((f"{plane}_stride", ctypes.c_int) for plane in "yuva"),
         *((f"{plane}_size", ctypes.c_size_t) for plane in "yuva"),
     ]
