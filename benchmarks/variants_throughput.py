@@ -6,7 +6,8 @@ Every placement of docs/PLACEMENTS.md (12) as JPEG and WebP from each source:
   product      assets.variants.render_variants: decode once with shrink-on-load, crop, one
                libvips Lanczos resample, Pillow encodes under the byte limit (JPEG q≤88
                baseline with optimised Huffman tables, QualityPolicy.progressive off;
-               WebP q≤85 method 1), SSIM of every rendition
+               WebP q≤85 method 1), SSIM of every rendition; placements that frame the
+               source alike at one size share that work (3 of the 12; --distinct: none)
   naive Pillow decode once; per placement ImageOps.fit(LANCZOS), JPEG q85 progressive,
                WebP q80 (method 4, Pillow's default)
   bare pyvips  per placement thumbnail_buffer(crop="centre"), jpegsave Q85 progressive,
@@ -28,11 +29,18 @@ PNG), each in a fresh process.
     .venv/bin/python benchmarks/variants_throughput.py --sources 2 --no-memory
     .venv/bin/python benchmarks/variants_throughput.py --memory-only
     .venv/bin/python benchmarks/variants_throughput.py --equal-only --sources 3 --rounds 2
+    .venv/bin/python benchmarks/variants_throughput.py --equal-only --compare-to OLD_TREE
+
+``--compare-to DIR`` adds the product of another checkout (its assets.variants, e.g. the
+commit before a change, exported with ``git archive``) as one more engine taking turns:
+before and after in one run. ``--distinct`` keeps one placement per output size (9 of
+the 12: no two share a frame), for both sides alike.
 
 Prints a markdown table for docs/PERFORMANCE.md.
 """
 
 import argparse
+import importlib
 import io
 import os
 import resource
@@ -144,6 +152,34 @@ def product_unscored(data: bytes) -> list:
     return [(r.placement, r.format, r.data, None, lambda: None) for r in result.renditions]
 
 
+def older_product(tree: str):
+    """The product of another checkout, imported beside this one: its assets.variants
+    modules are loaded under the same names from ``tree``, kept (each holds its own
+    siblings), and this tree's put back."""
+
+    def ours(name: str) -> bool:
+        return name == "assets" or name.startswith("assets.")
+
+    saved = {name: module for name, module in sys.modules.items() if ours(name)}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(Path(tree).resolve()))
+    try:
+        older = importlib.import_module("assets.variants.render")
+    finally:
+        sys.path.pop(0)
+        for name in [name for name in sys.modules if ours(name)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    options = older.RenderOptions(quality=older.QualityPolicy(**vars(OPTIONS.quality)))
+
+    def engine(data: bytes) -> list:
+        result = older.render_variants(data, PLACEMENTS, options=options)
+        return [(r.placement, r.format, r.data, None, lambda: None) for r in result.renditions]
+
+    return engine
+
+
 def naive_pillow(data: bytes) -> list:
     out = []
     with Image.open(io.BytesIO(data)) as opened:
@@ -198,6 +234,7 @@ POLICY = QualityPolicy()
 PRODUCT_EFFORT = POLICY.webp_effort
 PRODUCT = "product (assets.variants)"
 UNSCORED_NAME = "product without quality_score (breakdown only)"
+OLDER = "product of --compare-to's tree"
 OPTIONS = RenderOptions(quality=POLICY)  # --progressive: both sides progressive JPEG
 EQUAL = (
     f"bare pyvips loop at the product's settings (JPEG Q{POLICY.jpeg_max} with optimised "
@@ -258,8 +295,8 @@ def single_core(datas: list[bytes], rounds: int, engines: dict) -> dict:
                 results[name]["wall"].append(wall)
                 last[name, index] = outputs
     for (name, _), outputs in last.items():
-        if name == UNSCORED_NAME:
-            continue  # its renditions are the product's; only its time matters
+        if name in (UNSCORED_NAME, OLDER):
+            continue  # only its time matters here
         for key, values in scores(outputs).items():
             results[name]["ssim"].setdefault(key, []).extend(values)
     return results
@@ -341,15 +378,20 @@ def report(results: dict, count: int, rounds: int, pool: tuple | None, memory: l
         )
         print(f"| {name} | {per_core:.2f} | {statistics.median(r['wall']):.2f} {quality}")
     # source by source, by turns: the product's CPU over the equal-settings loop's
-    for name in (PRODUCT, UNSCORED_NAME):
-        if name not in results:
+    for name, base in (
+        (PRODUCT, EQUAL),
+        (OLDER, EQUAL),
+        (UNSCORED_NAME, EQUAL),
+        (PRODUCT, OLDER),
+    ):
+        if name not in results or base not in results:
             continue
-        pairs = zip(results[name]["cpu"], results[EQUAL]["cpu"], strict=True)
+        pairs = zip(results[name]["cpu"], results[base]["cpu"], strict=True)
         ratios = sorted(a / b for a, b in pairs)
         print(
-            f"\n{name} CPU per source / {EQUAL}: median {statistics.median(ratios):.2f}× "
+            f"\n{name} CPU per source / {base}: median {statistics.median(ratios):.2f}× "
             f"[{ratios[0]:.2f}–{ratios[-1]:.2f}] over {len(ratios)} interleaved pairs"
-            + (" (goal ≤ 1.00×)" if name == PRODUCT else "")
+            + (" (goal ≤ 1.00×)" if (name, base) == (PRODUCT, EQUAL) else "")
         )
     tracking = results[PRODUCT]["ssim"]["tracking"]
     reduced = results[PRODUCT]["ssim"]["reduced"]
@@ -395,6 +437,16 @@ def main() -> None:
         action="store_true",
         help="progressive JPEG for the product and the equal-settings loop alike",
     )
+    parser.add_argument(
+        "--compare-to",
+        metavar="DIR",
+        help="also the product of this checkout (its assets.variants), by turns",
+    )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="one placement per output size (no two share a frame), both sides alike",
+    )
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.progressive:
@@ -403,6 +455,12 @@ def main() -> None:
     if args.probe:
         memory_probe(args.probe)
         return
+    if args.distinct:
+        global PLACEMENTS
+        sizes = {}
+        for placement in PLACEMENTS:
+            sizes.setdefault((placement.width, placement.height), placement)
+        PLACEMENTS = list(sizes.values())
     # first, while this process is small: each probe is a fresh process of its own
     memory = [] if args.no_memory else [(fmt, peak_memory(fmt)) for fmt in ("jpg", "png")]
     if args.memory_only:
@@ -413,6 +471,8 @@ def main() -> None:
     engines = {k: ENGINES[k] for k in (PRODUCT, EQUAL)} if args.equal_only else ENGINES
     if args.breakdown:
         engines = {**engines, UNSCORED_NAME: product_unscored}
+    if args.compare_to:
+        engines = {**engines, OLDER: older_product(args.compare_to)}
     results = single_core(datas, args.rounds, engines)
     workers = default_workers()
     pool = None if args.no_pool or workers < 2 else (*pooled(datas, workers), workers)

@@ -259,3 +259,23 @@ def test_the_luma_reference_is_the_luma_of_the_colour_reference() -> None:
         difference = np.abs(tiles - similarity.luma(colour))
         assert difference.mean() < 0.5 and difference.max() < 16
     assert reference.source_luma(source.convert("RGBA")) is None
+
+
+@pytest.mark.parametrize("size", [(1080, 1920), (1200, 628), (700, 500), (250, 240)])
+def test_a_webp_decoded_down_to_the_lowest_tile_is_the_whole_decode_there(size) -> None:
+    """The WebP's luma is decoded only down to the lowest tile: every row it gives equals
+    the same row of a whole decode, and its tiles are the luma of Pillow's RGB decode
+    within rounding."""
+    width, height = size
+    data = encoded(natural_image(width, height, seed=9), "WEBP", quality=85, method=1)
+    whole = similarity.webp_luma_plane(data)
+    assert whole is not None and whole.shape == (height, width)
+    origins = similarity.tile_origins(width, height)
+    rows = max(y for _, y in origins) + similarity.TILE if origins else height
+    part = similarity.webp_luma_plane(data, rows)
+    assert part.shape == (rows, width)
+    assert np.array_equal(part, whole[:rows])
+    # the Y plane is libwebp's BT.601 luma in video range: the luma of Pillow's RGB decode
+    tiles = similarity.luma_tiles(data, origins)
+    colours = similarity.luma(similarity.tiles(similarity.decode(data), origins))
+    assert tiles.shape == colours.shape and np.abs(tiles - colours).mean() < 0.5

@@ -54,6 +54,43 @@ def test_every_placement_in_jpeg_and_webp_at_exact_pixels(every_placement) -> No
         assert len(rendition.data) <= rendition.optimization["byte_limit"]
 
 
+def test_placements_framed_alike_share_one_picture_and_match_each_rendered_alone(
+    natural_jpeg, every_placement
+) -> None:
+    """The 1080² feeds of Instagram and Facebook, the 1200×628 links of Facebook and
+    LinkedIn: one frame at one size, composed, encoded and scored once (the very same
+    bytes object), each rendition what that placement gets when rendered on its own."""
+    found = {(r.platform, r.placement, r.format): r for r in every_placement.renditions}
+    twins = (("instagram.feed_square", "facebook.feed"), ("facebook.link", "linkedin.post"))
+    for pair in twins:
+        placements = [p for p in all_placements() if p.key in pair]
+        for alone in render_variants(natural_jpeg, placements[1:]).renditions:
+            first, second = (found[(*p.key.split("."), alone.format)] for p in placements)
+            assert second.data is first.data  # made once
+            assert (second.data, second.quality, second.quality_score) == (
+                alone.data,
+                alone.quality,
+                alone.quality_score,
+            )
+            assert second.optimization["crop"] == alone.optimization["crop"]
+            assert second.optimization["byte_limit"] == placements[1].max_bytes
+    square = found["linkedin", "square", "jpeg"]  # another size: its own picture
+    assert square.data != found["instagram", "feed_square", "jpeg"].data
+
+
+def test_a_shared_picture_still_searches_each_byte_limit() -> None:
+    data = encoded(natural_image(900, 900, seed=4), "JPEG", quality=92)
+    roomy = Placement("test", "roomy", 640, 640, 10_000_000, ("jpeg",))
+    tight = Placement("test", "tight", 640, 640, 40_000, ("jpeg",))
+    together = {r.placement + r.format: r for r in render_variants(data, [roomy, tight]).renditions}
+    alone = {r.placement + r.format: r for r in render_variants(data, [tight]).renditions}
+    for fmt in ("jpeg", "webp"):
+        assert together["tight" + fmt].quality < together["roomy" + fmt].quality
+        assert together["tight" + fmt].data == alone["tight" + fmt].data
+        assert together["tight" + fmt].quality_score == alone["tight" + fmt].quality_score
+        assert len(together["tight" + fmt].data) <= 40_000
+
+
 def test_files_are_baseline_by_default_and_carry_no_metadata(every_placement) -> None:
     for rendition in every_placement.renditions:
         image = decoded(rendition.data)

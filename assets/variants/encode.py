@@ -125,14 +125,22 @@ def encode_within(
     policy: QualityPolicy,
     model: SizeModel,
     picture: Image.Image | None = None,
+    made: dict | None = None,
 ) -> Encoded:
-    """The highest quality of ``fmt`` (up to the policy's ceiling) whose bytes fit ``limit``."""
+    """The highest quality of ``fmt`` (up to the policy's ceiling) whose bytes fit ``limit``.
+
+    ``made`` ((format, quality) → bytes) holds what was already encoded from these very
+    pixels at this policy: the encoders are deterministic, so a quality found there is not
+    encoded again, and the search (and the size model) runs exactly as without it."""
     pixels = image.width * image.height
     picture = picture if picture is not None or fmt == "png" else to_pillow(image)
     low, high = policy.minimum, policy.ceiling(fmt)
+    made = {} if made is None else made
 
     def encode(q: int) -> bytes:
-        return encode_at(picture, image, fmt, q, policy.webp_effort, policy.progressive)
+        if (fmt, q) not in made:
+            made[fmt, q] = encode_at(picture, image, fmt, q, policy.webp_effort, policy.progressive)
+        return made[fmt, q]
 
     data, quality, passes = _search(encode, model, fmt, pixels, limit, low, high)
     if fmt == "png":

@@ -87,23 +87,14 @@ def reference_pixels(
 
 def _tiles(source: Image.Image, lattice: tuple, origins: list) -> np.ndarray:
     """Each tile from its own box: ``lattice`` is (x, y, source pixels per output pixel
-    across, and down)."""
+    across, and down). The tiles are resampled side by side into one strip, which
+    becomes one array (not one conversion per tile)."""
     x, y, step_x, step_y = lattice
     side = similarity.TILE
-    return np.stack(
-        [
-            np.asarray(
-                source.resize(
-                    (side, side),
-                    Image.Resampling.LANCZOS,
-                    box=(
-                        x + ox * step_x,
-                        y + oy * step_y,
-                        x + (ox + side) * step_x,
-                        y + (oy + side) * step_y,
-                    ),
-                )
-            )
-            for ox, oy in origins
-        ]
-    )
+    strip = Image.new(source.mode, (side * len(origins), side))
+    for index, (ox, oy) in enumerate(origins):
+        box = (x + ox * step_x, y + oy * step_y, x + (ox + side) * step_x, y + (oy + side) * step_y)
+        tile = source.resize((side, side), Image.Resampling.LANCZOS, box=box)
+        strip.paste(tile, (index * side, 0))
+    pixels = np.asarray(strip)
+    return pixels.reshape(side, len(origins), side, *pixels.shape[2:]).swapaxes(0, 1)

@@ -119,9 +119,10 @@ def render_variants(
     renditions = []
     original = reference.source_image(source.image.numpy())
     originals = (original, reference.source_luma(original))
+    shared: dict = {}  # placements with the same frame and size: one picture (_Picture)
     for placement in placements:
         frame = frames[placement.key]
-        renditions += _render_placement(source, originals, placement, frame, options, model)
+        renditions += _render_placement(source, originals, placement, frame, options, model, shared)
     notes = source.notes + _enlargement_notes(header, placements, frames)
     info = {
         "format": header.format,
@@ -167,6 +168,38 @@ def _plan(placement, size, zones, options, focus=None, source=None) -> Frame:
     )
 
 
+@dataclass
+class _Picture:
+    """A frame composed at an output size, with its reference and what was encoded and
+    scored from it. Placements that frame the source alike at one size (a 1080² feed on
+    Instagram and on Facebook, a 1200×628 link on Facebook and LinkedIn) share it: the
+    same pixels give the same bytes at a quality and the same score, so those are made
+    once; each placement still runs its own byte-limit search and records its own crop."""
+
+    picture: pyvips.Image
+    used: Frame
+    pillow: Image.Image
+    origins: list
+    expected: similarity.Reference
+    encoded: dict = field(default_factory=dict)  # (format, quality) → bytes
+    scores: dict = field(default_factory=dict)  # bytes → quality_score
+
+
+def _shared_picture(source, originals, frame: Frame, out, shared: dict) -> _Picture:
+    key = (frame.x, frame.y, frame.width, frame.height, frame.fill_fraction, out)
+    if key not in shared:
+        picture, used = compose(source, frame, out)
+        pixels = picture.numpy()
+        origins = similarity.tile_origins(*out)
+        # one reference per picture, its blurred statistics shared by every format
+        expected = similarity.Reference(
+            reference.reference_luma(*originals, used, source.scale, out, pixels, origins)
+        )
+        pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
+        shared[key] = _Picture(picture, used, pillow, origins, expected)
+    return shared[key]
+
+
 def _render_placement(
     source: Source,
     originals: tuple[Image.Image, Image.Image | None],
@@ -174,24 +207,27 @@ def _render_placement(
     frame: Frame,
     options: RenderOptions,
     model: SizeModel,
+    shared: dict | None = None,
 ) -> list[Rendition]:
     started = time.perf_counter()
     out = (placement.width, placement.height)
-    picture, used = compose(source, frame, out)
+    made = _shared_picture(source, originals, frame, out, {} if shared is None else shared)
+    # this placement's own frame (its strategy, zones, corners), at the resampled edges
+    geometry = {k: getattr(made.used, k) for k in ("x", "y", "width", "height")}
+    used = replace(frame, **geometry)
     scale = placement.width / frame.width  # output pixels per original pixel
-    pixels = picture.numpy()
-    origins = similarity.tile_origins(*out)
-    # one reference per placement, its blurred statistics shared by every format
-    expected = similarity.Reference(
-        reference.reference_luma(*originals, used, source.scale, out, pixels, origins)
-    )
-    pillow = Image.fromarray(pixels, "RGBA" if picture.bands == 4 else "RGB")
     renditions = []
     for fmt in formats_for(source.has_alpha):
         limit = placement.max_bytes
-        encoded = encode_within(picture, fmt, limit, options.quality, model, pillow)
-        # scored from the bytes just encoded (never a second read), at the reference's tiles
-        score = expected.score(similarity.luma_tiles(encoded.data, origins))
+        encoded = encode_within(
+            made.picture, fmt, limit, options.quality, model, made.pillow, made.encoded
+        )
+        if encoded.data not in made.scores:
+            # scored from the bytes just encoded (never a second read), at the reference's tiles
+            made.scores[encoded.data] = made.expected.score(
+                similarity.luma_tiles(encoded.data, made.origins)
+            )
+        score = made.scores[encoded.data]
         optimization = {
             "crop": used.as_dict(),
             # the share of the output's pixels that are fill, not picture (checked, shown)

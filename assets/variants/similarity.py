@@ -14,8 +14,9 @@ benchmarks/variants_throughput.py measures the difference on every rendition).
 What makes it cheap (a rendition's score costs about what its JPEG encode does):
 the reference's blurred statistics are made once per placement and shared by its
 formats (Reference); a JPEG is decoded straight to its luma plane (its Y is BT.601
-luma: no chroma, no colour conversion); the Gaussian runs as two small matrix
-products per tile (BLAS) instead of 22 shifted passes over the stack.
+luma: no chroma, no colour conversion), a lossy WebP to its Y plane and only down to
+the lowest tile (libwebp's cropping stops the decode there); the Gaussian runs as two
+small matrix products per tile (BLAS) instead of 22 shifted passes over the stack.
 """
 
 import ctypes
@@ -84,45 +85,125 @@ def _decode_luma_or_pixels(data: bytes) -> np.ndarray:
         return np.asarray(image if image.mode == mode else image.convert(mode))
 
 
+class _Features(ctypes.Structure):  # libwebp's decode.h, ABI 2.x
+    _fields_ = [
+        *((name, ctypes.c_int) for name in ("width", "height", "alpha", "animation", "format")),
+        ("pad", ctypes.c_uint32 * 5),
+    ]
+
+
+class _Planes(ctypes.Structure):  # WebPYUVABuffer
+    _fields_ = [
+        *((plane, ctypes.c_void_p) for plane in "yuva"),
+        *((f"{plane}_stride", ctypes.c_int) for plane in "yuva"),
+        *((f"{plane}_size", ctypes.c_size_t) for plane in "yuva"),
+    ]
+
+
+class _Colours(ctypes.Structure):  # WebPRGBABuffer: only the union's size needs it
+    _fields_ = [("rgba", ctypes.c_void_p), ("stride", ctypes.c_int), ("size", ctypes.c_size_t)]
+
+
+class _Either(ctypes.Union):
+    _fields_ = [("RGBA", _Colours), ("YUVA", _Planes)]
+
+
+class _Output(ctypes.Structure):  # WebPDecBuffer
+    _fields_ = [
+        ("colorspace", ctypes.c_int),
+        ("width", ctypes.c_int),
+        ("height", ctypes.c_int),
+        ("is_external_memory", ctypes.c_int),
+        ("u", _Either),
+        ("pad", ctypes.c_uint32 * 4),
+        ("private_memory", ctypes.c_void_p),
+    ]
+
+
+class _Options(ctypes.Structure):  # WebPDecoderOptions
+    _fields_ = [
+        *(
+            (name, ctypes.c_int)
+            for name in (
+                "bypass_filtering", "no_fancy_upsampling", "use_cropping", "crop_left",
+                "crop_top", "crop_width", "crop_height", "use_scaling", "scaled_width",
+                "scaled_height", "use_threads", "dithering_strength", "flip",
+                "alpha_dithering_strength",
+            )
+        ),
+        ("pad", ctypes.c_uint32 * 5),
+    ]  # fmt: skip
+
+
+class _Config(ctypes.Structure):  # WebPDecoderConfig
+    _fields_ = [("input", _Features), ("output", _Output), ("options", _Options)]
+
+
+WEBP_DECODER_ABI = 0x0209  # libwebp checks the major byte only
+MODE_YUV = 11  # WEBP_CSP_MODE
+
+
 @functools.cache
 def _libwebp() -> ctypes.CDLL | None:
-    """libwebp's simple decoding API: the copy Pillow ships (the encoder's own), else the
+    """libwebp's advanced decoding API: the copy Pillow ships (the encoder's own), else the
     system's; None (decode through Pillow) without either."""
     candidates = sorted(str(p) for p in PILLOW_LIBS.glob("libwebp-*.so*"))
     candidates.append(ctypes.util.find_library("webp"))
+    int_p = ctypes.POINTER(ctypes.c_int)
     for name in filter(None, candidates):
         try:
             lib = ctypes.CDLL(name)
-            lib.WebPDecodeYUV.restype = ctypes.c_void_p
-            lib.WebPFree.argtypes = [ctypes.c_void_p]
+            lib.WebPGetInfo.argtypes = [ctypes.c_char_p, ctypes.c_size_t, int_p, int_p]
+            lib.WebPInitDecoderConfigInternal.argtypes = [ctypes.POINTER(_Config), ctypes.c_int]
+            lib.WebPDecode.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(_Config)]
         except (OSError, AttributeError):
             continue
-        int_p = ctypes.POINTER(ctypes.c_int)
-        pointer_p = ctypes.POINTER(ctypes.c_void_p)
-        lib.WebPDecodeYUV.argtypes = [
-            ctypes.c_char_p, ctypes.c_size_t, int_p, int_p, pointer_p, pointer_p, int_p, int_p
-        ]  # fmt: skip
         return lib
     return None
 
 
-def _webp_luma(data: bytes, origins: list) -> np.ndarray | None:
-    """A simple lossy WebP's (no alpha, no animation: a bare 'VP8 ' chunk) luma tiles from
-    its Y plane, in full range; None for any other file or without libwebp."""
+def webp_luma_plane(data: bytes, rows: int | None = None) -> np.ndarray | None:
+    """The Y plane (video range) of a simple lossy WebP (no alpha, no animation: a bare
+    'VP8 ' chunk), its first ``rows`` rows only when given; None for any other file or
+    without libwebp. Decoding stops below them: with cropping, libwebp parses,
+    reconstructs and filters macroblock rows down to the crop's bottom (plus the loop
+    filter's reach) and no further; every row above is exactly as in a whole decode
+    (tested)."""
     if data[:4] != b"RIFF" or data[8:16] != b"WEBPVP8 " or (lib := _libwebp()) is None:
         return None
-    width, height, stride, uv_stride = (ctypes.c_int() for _ in range(4))
-    u, v = ctypes.c_void_p(), ctypes.c_void_p()
-    refs = (ctypes.byref(r) for r in (width, height, u, v, stride, uv_stride))
-    pointer = lib.WebPDecodeYUV(data, len(data), *refs)
-    if not pointer:
+    width, height = ctypes.c_int(), ctypes.c_int()
+    if not lib.WebPGetInfo(data, len(data), ctypes.byref(width), ctypes.byref(height)):
         return None
-    try:  # U and V share the Y plane's allocation: one free
-        buffer = (ctypes.c_uint8 * (stride.value * height.value)).from_address(pointer)
-        plane = np.frombuffer(buffer, np.uint8).reshape(height.value, stride.value)
-        sampled = tiles(plane[:, : width.value], origins).astype(np.float32)
-    finally:
-        lib.WebPFree(pointer)
+    width, height = width.value, height.value
+    rows = height if rows is None else max(1, min(rows, height))
+    config = _Config()
+    if not lib.WebPInitDecoderConfigInternal(ctypes.byref(config), WEBP_DECODER_ABI):
+        return None
+    if rows < height:
+        config.options.use_cropping = 1
+        config.options.crop_width, config.options.crop_height = width, rows
+    # into our own arrays: no allocation by libwebp to free, no copy out of it
+    y = np.empty((rows, width), np.uint8)
+    chroma = np.empty((2, (rows + 1) // 2, (width + 1) // 2), np.uint8)
+    config.output.colorspace, config.output.is_external_memory = MODE_YUV, 1
+    planes = config.output.u.YUVA
+    planes.y, planes.y_stride, planes.y_size = y.ctypes.data, width, y.size
+    planes.u, planes.v = chroma[0].ctypes.data, chroma[1].ctypes.data
+    planes.u_stride = planes.v_stride = chroma.shape[2]
+    planes.u_size = planes.v_size = chroma[0].size
+    if lib.WebPDecode(data, len(data), ctypes.byref(config)) != 0:  # VP8_STATUS_OK
+        return None
+    return y
+
+
+def _webp_luma(data: bytes, origins: list) -> np.ndarray | None:
+    """A simple lossy WebP's luma tiles from its Y plane, decoded down to the lowest tile
+    only, in full range; None for any other file or without libwebp."""
+    rows = max(y for _, y in origins) + TILE if origins else None
+    plane = webp_luma_plane(data, rows)
+    if plane is None:
+        return None
+    sampled = tiles(plane, origins).astype(np.float32)
     return (sampled - 16) * np.float32(255 / 219)
 
 
