@@ -206,7 +206,10 @@ def test_pending_and_rejected_assets_are_skipped(demo_world, request_id) -> None
 
 
 def test_a_broken_master_fails_that_asset_alone(demo_world, request_id) -> None:
+    # the variants the broken asset must keep: rendered here, not left by another test
+    assert render(demo_world, [request_id], force=True).success
     before = variant_rows(demo_world.engine, request_id)
+    assert before
     x_asset = next(r for r in asset_rows(demo_world.engine, request_id) if r["platform"] == "x")
     master = demo_world.media / x_asset["file_path"]
     original = master.read_bytes()
